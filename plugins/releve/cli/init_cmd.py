@@ -1,0 +1,55 @@
+"""`releve init DIR`: a new runbook repository that builds as it is."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from datetime import date
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..i18n import Translator, language_of, t
+from .common import EXIT_USAGE, CommandError
+
+SCAFFOLD = Path(__file__).resolve().parent.parent / "scaffold"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("init", help="start a new runbook repository in DIR")
+    parser.add_argument("dir", help="the folder to create (must be empty or absent)")
+    parser.add_argument("--language", default="en", help="fr or en (default: en)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = language_of(args.language)
+    target = Path(args.dir)
+    if (target / "mkdocs.yml").exists() or (target / "team.yml").exists():
+        raise CommandError(f"{args.dir}: {t(lang, 'init.exists')}", EXIT_USAGE)
+    scaffold(target, lang, date.today())
+    print(t(lang, "init.done", path=args.dir))
+    return 0
+
+
+def scaffold(target: Path, lang: str, today: date) -> None:
+    """Copy the scaffold, rendering `*.j2` files in the chosen language."""
+    env = Environment(
+        loader=FileSystemLoader(SCAFFOLD),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # YAML and Markdown sources, written from our own strings
+    )
+    context = {"_": Translator(lang), "lang": lang, "today": today.isoformat()}
+    for source in sorted(SCAFFOLD.rglob("*")):
+        rel = source.relative_to(SCAFFOLD)
+        if source.is_dir() or "__pycache__" in rel.parts:
+            continue
+        dest = target / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix == ".j2":
+            text = env.get_template(rel.as_posix()).render(context)
+            dest.with_suffix("").write_text(text, encoding="utf-8")
+        else:
+            shutil.copyfile(source, dest)
+    (target / "clients").mkdir(exist_ok=True)

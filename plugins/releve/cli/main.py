@@ -1,0 +1,40 @@
+"""Entry point of `releve`: one subcommand module per feature, each with `register()`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+from .. import __version__
+from .common import EXIT_USAGE, CommandError, fail
+
+# Each module defines `register(subparsers)`, which adds its subcommand and sets `func`.
+COMMANDS = ("releve.cli.init_cmd",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="releve", description="Relève: a continuity runbook for small service teams."
+    )
+    parser.add_argument("--version", action="version", version=f"releve {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CommandError as err:
+        return fail(str(err), err.code)
+    except KeyboardInterrupt:
+        return fail("interrupted", EXIT_USAGE)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""MkDocs adapter: thin plugins that load the model and hand pages to MkDocs."""

@@ -1,0 +1,33 @@
+"""Options of the `releve` MkDocs plugin, one per line, each documented."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class RelevePluginConfig(Config):
+    procedures_dir = c.Type(str, default="procedures")
+    """Folder (relative to mkdocs.yml) holding one Markdown file per procedure."""
+    clients_dir = c.Type(str, default="clients")
+    """Folder (relative to mkdocs.yml) holding one Markdown file per client."""
+    team_file = c.Type(str, default="team.yml")
+    """The team file: people, roles, absences, working days, holidays."""
+    vault_file = c.Type(str, default="vault.yml")
+    """The sealed credentials file; the build reads only its clear metadata."""
+    review_every = c.Type(int, default=180)
+    """Days after `reviewed` before a review is overdue (RB010); a page may set `review_every`."""
+    drill_every = c.Type(int, default=90)
+    """Days after `last_drill` before an urgent procedure's drill is overdue (RB011)."""
+    max_words = c.Type(int, default=600)
+    """Words of body above which a procedure is longer than one page (RB012)."""
+    horizon = c.Type(int, default=90)
+    """Days ahead checked for coverage gaps (RB013) and shown in the gap calendar."""
+    severity = c.Type(dict, default={})
+    """Per-code severity override: `{RB010: error, RB012: off}`."""
+    service_titles = c.Type(dict, default={})
+    """Display names of services: `{medias-sociaux: Médias sociaux}`; default: the id."""
+    binder = c.Type(bool, default=True)
+    """Build the PDF binders with the site (switch off for a faster `mkdocs serve`)."""
+    nav = c.Type(bool, default=True)
+    """Build the navigation (dashboard, services, clients, people) when mkdocs.yml has no `nav`."""

@@ -1,0 +1,226 @@
+"""The `releve` MkDocs plugin: a thin adapter between the runbook model and MkDocs.
+
+Events used, and why:
+
+- `on_config`: reset state (it survives `mkdocs serve` rebuilds), read options,
+  add Relève's CSS and JS.
+- `on_files`: load the model once; add procedures and clients from their
+  top-level folders (edit links pointing at the real files), Relève's assets
+  and the generated pages; log lint findings; build the navigation.
+- `on_page_read_source` / `on_page_markdown`: hand MkDocs the body we already
+  parsed, and the title from our front-matter.
+- `on_page_content`: put the header card (owner, backups, client...) into the
+  page body, where Material's search indexes it.
+- `on_serve`: watch the runbook sources outside `docs_dir`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date
+from pathlib import Path
+
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from ..findings import ERROR, Finding
+from ..i18n import Translator, language_of
+from ..lint import lint_runbook
+from ..model import Client, Procedure, Runbook, load_runbook
+from ..settings import Settings
+from ..today import BadDate, today
+from ..views import pages as views
+from ..views.site import HOME, Links, person_uri, service_uri
+from .config import RelevePluginConfig
+
+# A plain logger under `mkdocs.`: counted by --strict, printed as `path:line: CODE message`.
+log = logging.getLogger("mkdocs.plugins.releve")
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ASSET_URIS = ("assets/releve/releve.css", "assets/releve/releve.js")
+
+
+class RelevePlugin(BasePlugin[RelevePluginConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self.runbook: Runbook | None = None
+        self.settings = Settings()
+        self.today = date.today()
+        self.findings: list[Finding] = []
+        self.sources: dict[str, Procedure | Client] = {}  # src_uri -> model object
+        self.files: Files | None = None
+
+    # configuration ---------------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._reset()
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.root = root
+        options = {k: v for k, v in self.config.items() if k not in ("nav", "binder")}
+        self.settings = Settings.from_options(
+            options,
+            language=language_of(config.theme.get("language") or config.theme.locale.language),
+            repo_url=config.repo_url,
+            edit_uri=config.edit_uri,
+            site_name=config.site_name,
+            binder=self.config.binder,
+        )
+        try:
+            self.today = today()
+        except BadDate as err:
+            raise PluginError(f"RELEVE_TODAY={err} is not a date: use YYYY-MM-DD") from None
+        css, js = ASSET_URIS
+        if css not in config.extra_css:
+            config.extra_css.append(css)
+        if js not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(js)
+        return config
+
+    # files -----------------------------------------------------------------
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        self.runbook = runbook = load_runbook(self.root, self.settings)
+        self.findings = lint_runbook(runbook, self.today, self.settings)
+        self._log_findings()
+
+        for proc in runbook.procedures:
+            self._add_source(files, config, proc.path, proc)
+        for client in runbook.clients.values():
+            self._add_source(files, config, client.path, client)
+        for uri in ASSET_URIS:
+            files.append(File(uri, src_dir=str(ASSETS.parent), dest_dir=config.site_dir,
+                              use_directory_urls=False))  # fmt: skip
+            files.get_file_from_path(uri).abs_src_path = str(ASSETS / Path(uri).name)
+
+        generated = self._generated_uris(runbook, files)
+        for uri in generated:
+            files.append(File.generated(config, uri, content=""))
+        url_of = self._url_of(files)
+        lang = self.settings.language
+        for uri, text in views.generated_pages(
+            runbook, self.today, lang, url_of, self.findings
+        ).items():
+            if uri in generated:
+                files.get_file_from_path(uri).content_string = text
+
+        if config.nav is None and self.config.nav:
+            config.nav = self._nav(runbook, files)
+        self.files = files
+        return files
+
+    def _add_source(self, files: Files, config: MkDocsConfig, uri: str, obj) -> None:
+        if files.get_file_from_path(uri) is not None:
+            log.warning(
+                f"{uri} exists both in docs_dir and at the top level; using the top-level one"
+            )
+            files.remove(files.get_file_from_path(uri))
+        file = File(uri, src_dir=str(self.root), dest_dir=config.site_dir,
+                    use_directory_urls=config.use_directory_urls,
+                    inclusion=InclusionLevel.NOT_IN_NAV)  # fmt: skip
+        file.edit_uri = self._edit_uri(config, uri)
+        files.append(file)
+        self.sources[uri] = obj
+
+    def _edit_uri(self, config: MkDocsConfig, uri: str) -> str | None:
+        """Path of the real source from `edit_uri`, which points at docs_dir by convention."""
+        if not (config.edit_uri or config.edit_uri_template):
+            return None
+        docs = Path(config.docs_dir).resolve()
+        rel = os.path.relpath(self.root / uri, docs) if docs != self.root else uri
+        return Path(rel).as_posix()
+
+    def _generated_uris(self, runbook: Runbook, files: Files) -> list[str]:
+        uris = [HOME] if files.get_file_from_path(HOME) is None else []
+        uris += [service_uri(s) for s in runbook.services]
+        uris += [person_uri(p) for p in runbook.team.people]
+        return [u for u in uris if files.get_file_from_path(u) is None]
+
+    @staticmethod
+    def _url_of(files: Files):
+        def url_of(src_uri: str) -> str | None:
+            file = files.get_file_from_path(src_uri)
+            return file.url if file is not None else None
+
+        return url_of
+
+    def _nav(self, runbook: Runbook, files: Files) -> list:
+        """Dashboard, services, clients, people, then the team's own pages from docs_dir."""
+        _ = Translator(self.settings.language)
+        nav: list = [{_("nav.home"): HOME}]
+        nav.append({_("nav.services"): [
+            {self.settings.service_title(s): service_uri(s)} for s in runbook.services
+        ]})  # fmt: skip
+        clients = sorted(runbook.clients.values(), key=lambda c: c.name.casefold())
+        if clients:
+            nav.append({_("nav.clients"): [{c.name: c.path} for c in clients]})
+        people = sorted(runbook.team.people.values(), key=lambda p: p.name.casefold())
+        if people:
+            nav.append({_("nav.people"): [{p.name: person_uri(p.id)} for p in people]})
+        own = [
+            f.src_uri
+            for f in files.documentation_pages()
+            if f.src_uri not in self.sources
+            and f.abs_src_path is not None
+            and f.src_uri != HOME
+            and not f.src_uri.startswith(("services/", "people/"))
+        ]
+        if own:
+            nav.append({_("nav.team_pages"): sorted(own)})
+        return nav
+
+    def _log_findings(self) -> None:
+        lang = self.settings.language
+        for finding in self.findings:
+            level = logging.WARNING if finding.severity == ERROR else logging.INFO
+            log.log(level, finding.text(lang))
+
+    # pages -----------------------------------------------------------------
+    def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        obj = self.sources.get(page.file.src_uri)
+        return obj.body if obj is not None else None
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files):
+        obj = self.sources.get(page.file.src_uri)
+        if isinstance(obj, Procedure):
+            page.meta = {**page.meta, "title": obj.title}
+        elif isinstance(obj, Client):
+            page.meta = {**page.meta, "title": obj.name}
+        return markdown
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files):
+        obj = self.sources.get(page.file.src_uri)
+        if obj is None or self.runbook is None:
+            return html
+        links = Links(self._url_of(files), page.file.src_uri)
+        lang = self.settings.language
+        if isinstance(obj, Procedure):
+            return _after_title(html, Markup(views.procedure_card(self.runbook, obj, lang, links)))
+        card = views.client_card(self.runbook, obj, lang, links)
+        return _after_title(html, Markup(card)) + views.client_after(self.runbook, obj, lang, links)
+
+    # serve -----------------------------------------------------------------
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder):
+        for name in (self.settings.procedures_dir, self.settings.clients_dir,
+                     self.settings.team_file, self.settings.vault_file):  # fmt: skip
+            path = self.root / name
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+
+def _after_title(html: str, card: str) -> str:
+    """Insert the card after a leading <h1>, or at the top (Material then adds the title)."""
+    stripped = html.lstrip()
+    if stripped.startswith("<h1"):
+        end = stripped.find("</h1>")
+        if end != -1:
+            end += len("</h1>")
+            return stripped[:end] + "\n" + card + stripped[end:]
+    return card + "\n" + html

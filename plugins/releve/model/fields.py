@@ -1,0 +1,162 @@
+"""Typed access to a parsed YAML mapping, turning wrong types into findings.
+
+Parsers ask for "a list of ids at key backup" and get a clean value, while
+every mismatch is recorded as RB008 (wrong type) or RB006 (missing/invalid
+required field) at the line of the offending key.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from ..findings import Finding
+from .types import Pos
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class Fields:
+    def __init__(
+        self,
+        data: Any,
+        positions: dict[str, tuple[int, int]],
+        path: str,
+        findings: list[Finding],
+        prefix: str = "",
+        origin: tuple[int, int] = (1, 1),
+        report_missing: bool = True,
+    ) -> None:
+        self.data = data if isinstance(data, dict) else {}
+        self.positions = positions
+        self.path = path
+        self.findings = findings
+        self.prefix = prefix
+        self.origin = origin
+        self.report_missing = report_missing  # False when the YAML itself is broken
+
+    # positions -------------------------------------------------------------
+    def pos(self, key: str = "") -> Pos:
+        full = f"{self.prefix}.{key}" if self.prefix and key else (key or self.prefix)
+        line, column = self.positions.get(full, self.origin)
+        return Pos(self.path, line, column)
+
+    def all_positions(self) -> dict[str, Pos]:
+        """Positions of every key and item below this mapping, relative to it."""
+        start = f"{self.prefix}." if self.prefix else ""
+        return {
+            k[len(start) :]: Pos(self.path, *v)
+            for k, v in self.positions.items()
+            if k.startswith(start) and k != self.prefix
+        }
+
+    def sub(self, key: str, data: Any) -> Fields:
+        full = f"{self.prefix}.{key}" if self.prefix else key
+        origin = self.pos(key)
+        return Fields(
+            data,
+            self.positions,
+            self.path,
+            self.findings,
+            full,
+            (origin.line, origin.column),
+            self.report_missing,
+        )
+
+    def _report(self, code: str, key: str, msg: str, **args: Any) -> None:
+        if msg == "field.missing" and not self.report_missing:
+            return
+        p = self.pos(key)
+        self.findings.append(Finding(code, self.path, p.line, p.column, msg, {"key": key, **args}))
+
+    def wrong_type(self, key: str, expected: str) -> None:
+        self._report("RB008", key, "field.wrong_type", expected=expected)
+
+    # typed getters ---------------------------------------------------------
+    def has(self, key: str) -> bool:
+        return self.data.get(key) is not None
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self._report("RB006", key, "field.missing")
+            return None
+        if isinstance(value, (bool, dict | list)):
+            self.wrong_type(key, "text")
+            return None
+        return str(value).strip()
+
+    def ident(self, key: str, required: bool = False) -> str | None:
+        value = self.text(key, required)
+        if value is not None and not ID_RE.match(value):
+            self._report("RB006" if required else "RB008", key, "field.bad_id", value=value)
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], required: bool = False) -> str | None:
+        value = self.text(key, required)
+        if value is not None and value not in choices:
+            self._report("RB006", key, "field.bad_choice", value=value, choices=", ".join(choices))
+            return None
+        return value
+
+    def text_list(self, key: str, required: bool = False) -> list[str]:
+        value = self.data.get(key)
+        if value is None or value == []:
+            if required:
+                self._report("RB006", key, "field.missing")
+            return []
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            value = [value]  # `backup: julie` means a list of one
+        if not isinstance(value, list):
+            self.wrong_type(key, "list")
+            return []
+        out = []
+        for index, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, str | int | float) or item == "":
+                p = self.pos(f"{key}[{index}]")
+                self.findings.append(
+                    Finding("RB008", self.path, p.line, p.column, "field.wrong_item", {"key": key})
+                )
+                continue
+            out.append(str(item).strip())
+        return out
+
+    def date(self, key: str) -> date | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            return value
+        if hasattr(value, "date"):  # a timestamp: keep the day
+            return value.date()
+        self.wrong_type(key, "date YYYY-MM-DD")
+        return None
+
+    def integer(self, key: str, minimum: int = 0) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.wrong_type(key, f"integer >= {minimum}")
+            return None
+        return value
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        value = self.data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.wrong_type(key, "mapping")
+            return {}
+        return value
+
+    def items(self, key: str) -> list[tuple[int, Any]]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.wrong_type(key, "list")
+            return []
+        return list(enumerate(value))

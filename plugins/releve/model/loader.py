@@ -1,0 +1,67 @@
+"""Load a whole runbook from its root folder: the single entry point of the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..findings import Finding, sort_findings
+from ..settings import Settings, load_settings
+from .clients import parse_client
+from .credentials import parse_credentials
+from .procedures import parse_procedure
+from .team import parse_team
+from .types import Runbook
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*.md") if p.is_file() or p.is_symlink())
+
+
+def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
+    """Parse team, clients, procedures and vault metadata; problems become findings."""
+    root = Path(root).absolute()
+    settings = settings or load_settings(root)
+    findings: list[Finding] = []
+    team = parse_team(root, root / settings.team_file, findings)
+
+    clients = {}
+    for path in _markdown_files(root / settings.clients_dir):
+        client = parse_client(root, path, findings)
+        if client is None:
+            continue
+        if client.id in clients:
+            findings.append(
+                Finding("RB007", client.path, 1, 1, "dup.client",
+                        {"id": client.id, "other": clients[client.id].path})
+            )  # fmt: skip
+            continue
+        clients[client.id] = client
+
+    procedures = []
+    seen: dict[str, str] = {}
+    for path in _markdown_files(root / settings.procedures_dir):
+        proc = parse_procedure(root, path, findings)
+        if proc is None:
+            continue
+        if proc.id in seen:
+            pos = proc.pos_of("id")
+            findings.append(
+                Finding("RB007", proc.path, pos.line, pos.column, "dup.procedure",
+                        {"id": proc.id, "other": seen[proc.id]})
+            )  # fmt: skip
+            continue
+        seen[proc.id] = proc.path
+        procedures.append(proc)
+
+    credentials = parse_credentials(root, root / settings.vault_file, findings)
+    return Runbook(
+        root=root,
+        team=team,
+        procedures=procedures,
+        clients=clients,
+        credentials=credentials,
+        findings=sort_findings(findings),
+        config=settings,
+    )

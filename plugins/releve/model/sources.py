@@ -1,0 +1,73 @@
+"""Reading source files safely: encodings, BOM, CRLF, front-matter.
+
+Nothing here raises on bad input: a file that cannot be read becomes an
+RB008 finding, and the caller moves on to the next file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..findings import ERROR, Finding
+from .yamlsource import YamlDoc, load_yaml
+
+MAX_BYTES = 20 * 1024 * 1024
+_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+def rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(root: Path, path: Path) -> tuple[str | None, Finding | None]:
+    """Read a UTF-8 text file under `root`; return (text, None) or (None, finding)."""
+    name = rel(root, path)
+    try:
+        resolved = path.resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            return None, Finding("RB008", name, 1, 1, "source.outside_root")
+        if resolved.stat().st_size > MAX_BYTES:
+            return None, Finding("RB008", name, 1, 1, "source.too_big")
+        raw = resolved.read_bytes()
+    except OSError as err:
+        return None, Finding("RB008", name, 1, 1, "source.unreadable", {"reason": err.strerror})
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        return None, Finding("RB008", name, line, 1, "source.not_utf8")
+    if "\x00" in text:
+        return None, Finding("RB008", name, 1, 1, "source.binary")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+@dataclass
+class Page:
+    """A Markdown source split into its front-matter and body."""
+
+    meta: YamlDoc
+    body: str
+    body_line: int  # 1-based line of the first body line
+    findings: list[Finding]
+
+
+def split_page(text: str, name: str) -> Page:
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]) or lines[0].startswith("..."):
+        return Page(YamlDoc({}, {}, []), text, 1, [])
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index]):
+            doc = load_yaml("\n".join(lines[1:index]), line_offset=1)
+            body = "\n".join(lines[index + 1 :])
+            findings = [
+                Finding("RB008", name, p.line, p.column, p.key, p.args, ERROR) for p in doc.problems
+            ]
+            return Page(doc, body, index + 2, findings)
+    return Page(
+        YamlDoc({}, {}, []), text, 1, [Finding("RB008", name, 1, 1, "source.frontmatter_open")]
+    )

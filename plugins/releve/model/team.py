@@ -1,0 +1,99 @@
+"""Parse team.yml: people, roles, absences, working days and holidays."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from ..findings import Finding
+from .fields import Fields
+from .sources import read_text
+from .types import WEEKDAYS, Absence, Person, Pos, Team
+from .yamlsource import load_yaml
+
+TEAM_KEYS = {"workdays", "holidays", "people", "absences"}
+PERSON_KEYS = {"id", "name", "email", "github", "roles"}
+ABSENCE_KEYS = {"person", "from", "to", "note"}
+
+
+def parse_team(root: Path, path: Path, findings: list[Finding]) -> Team:
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    team = Team(pos=Pos(name))
+    if not path.exists():
+        findings.append(Finding("RB006", name, 1, 1, "team.missing"))
+        return team
+    text, problem = read_text(root, path)
+    if problem:
+        findings.append(problem)
+        return team
+    doc = load_yaml(text or "")
+    findings.extend(Finding("RB008", name, p.line, p.column, p.key, p.args) for p in doc.problems)
+    if doc.data is None:
+        return team
+    if not isinstance(doc.data, dict):
+        findings.append(Finding("RB008", name, 1, 1, "team.not_mapping"))
+        return team
+    f = Fields(doc.data, doc.positions, name, findings)
+    team.unknown_keys = _unknown(f, TEAM_KEYS)
+
+    days = f.text_list("workdays")
+    if days:
+        bad = [d for d in days if d.lower()[:3] not in WEEKDAYS]
+        if bad:
+            f.wrong_type("workdays", "mon, tue, wed, thu, fri, sat, sun")
+        team.workdays = tuple(sorted({WEEKDAYS.index(d.lower()[:3]) for d in days if d not in bad}))
+    holidays = set()
+    for index, value in f.items("holidays"):
+        if isinstance(value, date) and not isinstance(value, datetime):
+            holidays.add(value)
+        else:
+            f.wrong_type(f"holidays[{index}]", "date YYYY-MM-DD")
+    team.holidays = frozenset(holidays)
+
+    for index, item in f.items("people"):
+        p = f.sub(f"people[{index}]", item)
+        if not isinstance(item, dict):
+            f.wrong_type(f"people[{index}]", "mapping")
+            continue
+        pid = p.ident("id", required=True)
+        if not pid:
+            continue
+        if pid in team.people:
+            pos = p.pos("id")
+            findings.append(Finding("RB007", name, pos.line, pos.column, "dup.person", {"id": pid}))
+            continue
+        team.people[pid] = Person(
+            id=pid,
+            name=p.text("name", required=True) or pid,
+            pos=p.pos("id"),
+            email=p.text("email"),
+            github=(p.text("github") or "").lstrip("@") or None,
+            roles=p.text_list("roles"),
+        )
+        team.people[pid].unknown_keys = _unknown(p, PERSON_KEYS)
+
+    for index, item in f.items("absences"):
+        a = f.sub(f"absences[{index}]", item)
+        if not isinstance(item, dict):
+            f.wrong_type(f"absences[{index}]", "mapping")
+            continue
+        person = a.ident("person", required=True)
+        start, end = a.date("from"), a.date("to")
+        if start is None and not a.has("from"):
+            a.text("from", required=True)
+        if end is None and not a.has("to"):
+            end = start  # a one-day absence may omit `to`
+        if not person or start is None or end is None:
+            continue
+        if end < start:
+            pos = a.pos("to")
+            findings.append(Finding("RB006", name, pos.line, pos.column, "absence.reversed"))
+            continue
+        absence = Absence(person, start, end, a.pos("person"), a.text("note"))
+        absence.unknown_keys = _unknown(a, ABSENCE_KEYS)
+        team.absences.append(absence)
+    return team
+
+
+def _unknown(f: Fields, known: set[str]) -> list[tuple[str, Pos]]:
+    return [(k, f.pos(k)) for k in f.data if k not in known]

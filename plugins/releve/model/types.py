@@ -1,0 +1,192 @@
+"""The runbook model: plain typed data, parsed once, read by every view.
+
+Every parsed field remembers where it came from (`Pos`), so lint findings,
+build warnings and CLI errors can name the file and line a user must edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..findings import Finding
+
+PRIORITIES = ("urgent", "important", "planned")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Pos:
+    """A position in a source file; `path` is relative to the runbook root, line/column 1-based."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    pos: Pos
+    email: str | None = None
+    github: str | None = None
+    roles: list[str] = field(default_factory=list)
+    unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
+
+
+@dataclass
+class Absence:
+    person: str
+    start: date
+    end: date  # inclusive
+    pos: Pos
+    note: str | None = None
+    unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass
+class Team:
+    pos: Pos
+    people: dict[str, Person] = field(default_factory=dict)
+    absences: list[Absence] = field(default_factory=list)
+    workdays: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0, as date.weekday()
+    holidays: frozenset[date] = frozenset()
+    unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
+
+    def absences_of(self, person_id: str) -> list[Absence]:
+        return [a for a in self.absences if a.person == person_id]
+
+    def is_workday(self, day: date) -> bool:
+        return day.weekday() in self.workdays and day not in self.holidays
+
+
+@dataclass
+class Contact:
+    name: str
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass
+class Contract:
+    start: date | None = None
+    end: date | None = None
+    notice_days: int | None = None
+
+
+@dataclass
+class Client:
+    id: str
+    name: str
+    source: Path  # absolute path of the Markdown file
+    pos: Pos  # the file itself (line 1)
+    body: str
+    body_line: int  # 1-based line where the body starts
+    status: str = "active"
+    contacts: list[Contact] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
+    hours: str | None = None
+    response_time: str | None = None
+    contract: Contract = field(default_factory=Contract)
+    absence_messages: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, object] = field(default_factory=dict)
+    positions: dict[str, Pos] = field(default_factory=dict)
+    unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.pos.path
+
+    def pos_of(self, key: str) -> Pos:
+        return self.positions.get(key, self.pos)
+
+
+@dataclass
+class Procedure:
+    id: str
+    title: str
+    source: Path  # absolute path of the Markdown file
+    pos: Pos  # the file itself (line 1)
+    body: str
+    body_line: int  # 1-based line where the body starts
+    service: str = ""
+    clients: list[str] = field(default_factory=list)
+    owner: str = ""
+    backup: list[str] = field(default_factory=list)
+    priority: str = ""
+    sla: str | None = None
+    frequency: str | None = None
+    success_criteria: list[str] = field(default_factory=list)
+    credentials: list[str] = field(default_factory=list)
+    reviewed: date | None = None
+    review_every: int | None = None
+    last_drill: date | None = None
+    tags: list[str] = field(default_factory=list)
+    meta: dict[str, object] = field(default_factory=dict)
+    positions: dict[str, Pos] = field(default_factory=dict)
+    unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.pos.path
+
+    @property
+    def people(self) -> list[str]:
+        """Owner then backups, in order of call."""
+        return [p for p in [self.owner, *self.backup] if p]
+
+    def pos_of(self, key: str, index: int | None = None) -> Pos:
+        if index is not None and f"{key}[{index}]" in self.positions:
+            return self.positions[f"{key}[{index}]"]
+        return self.positions.get(key, self.pos)
+
+
+@dataclass
+class Credential:
+    """Clear metadata of a sealed credential; the model never holds a secret value."""
+
+    id: str
+    label: str
+    audience: str
+    pos: Pos
+    url: str | None = None
+    fields: list[str] = field(default_factory=list)
+    holders: list[str] = field(default_factory=list)
+    rotated: date | None = None
+
+
+@dataclass
+class Runbook:
+    root: Path
+    team: Team
+    procedures: list[Procedure] = field(default_factory=list)
+    clients: dict[str, Client] = field(default_factory=dict)
+    credentials: dict[str, Credential] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    config: object | None = None  # the Settings used to load it
+
+    def procedure(self, proc_id: str) -> Procedure | None:
+        return next((p for p in self.procedures if p.id == proc_id), None)
+
+    @property
+    def services(self) -> dict[str, list[Procedure]]:
+        """Procedures grouped by service, services and procedures sorted for stable output."""
+        out: dict[str, list[Procedure]] = {}
+        for proc in sorted(self.procedures, key=lambda p: (p.service, p.title.casefold())):
+            out.setdefault(proc.service or "-", []).append(proc)
+        return out
+
+    def procedures_of_client(self, client_id: str) -> list[Procedure]:
+        return [p for p in self.procedures if client_id in p.clients]
+
+    def owned_by(self, person_id: str) -> list[Procedure]:
+        return [p for p in self.procedures if p.owner == person_id]
+
+    def backed_up_by(self, person_id: str) -> list[Procedure]:
+        return [p for p in self.procedures if person_id in p.backup]

@@ -1,0 +1,109 @@
+"""YAML with positions, at C-parser speed.
+
+ruamel.yaml's C parser composes nodes that carry marks; we build plain Python
+values from them ourselves so that every key and list item keeps its line,
+and so that one bad scalar or a duplicate key becomes a finding at its line
+instead of an exception for the whole file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+
+@dataclass
+class YamlProblem:
+    line: int  # 1-based, in the file
+    column: int
+    key: str  # i18n message key
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class YamlDoc:
+    data: Any
+    positions: dict[str, tuple[int, int]]  # "key", "key[0]", "key[0].sub" -> (line, column)
+    problems: list[YamlProblem]
+
+
+_yaml = YAML(typ="safe", pure=False)
+
+
+def _mark_pos(mark: Any, line_offset: int) -> tuple[int, int]:
+    if mark is None:
+        return (line_offset + 1, 1)
+    return (mark.line + 1 + line_offset, mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, line_offset: int) -> None:
+        self.offset = line_offset
+        self.positions: dict[str, tuple[int, int]] = {}
+        self.problems: list[YamlProblem] = []
+        self.constructor = SafeConstructor(loader=_yaml)
+
+    def pos(self, node: Node) -> tuple[int, int]:
+        return _mark_pos(node.start_mark, self.offset)
+
+    def build(self, node: Node, path: str) -> Any:
+        if path:
+            self.positions.setdefault(path, self.pos(node))
+        if isinstance(node, MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.scalar(key_node) if isinstance(key_node, ScalarNode) else None
+                if not isinstance(key, str | int | float | bool) or key is None:
+                    self.problems.append(YamlProblem(*self.pos(key_node), "yaml.bad_key"))
+                    continue
+                key = str(key)
+                if key in out:
+                    self.problems.append(
+                        YamlProblem(*self.pos(key_node), "yaml.duplicate_key", {"key": key})
+                    )
+                    continue
+                child = f"{path}.{key}" if path else key
+                self.positions[child] = self.pos(key_node)
+                out[key] = self.build(value_node, child)
+            return out
+        if isinstance(node, SequenceNode):
+            return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def scalar(self, node: Node) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (YAMLError, ValueError, TypeError, OverflowError):
+            self.problems.append(
+                YamlProblem(*self.pos(node), "yaml.bad_value", {"value": str(node.value)[:40]})
+            )
+            return None
+
+
+def load_yaml(text: str, line_offset: int = 0) -> YamlDoc:
+    """Parse one YAML document; `line_offset` is the number of file lines before `text`."""
+    try:
+        node = _yaml.compose(text)
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = _mark_pos(mark, line_offset)
+        reason = (err.problem or err.context or "invalid YAML").strip()
+        return YamlDoc(None, {}, [YamlProblem(line, column, "yaml.syntax", {"reason": reason})])
+    except YAMLError as err:  # e.g. a second document, a reader error
+        reason = str(err).splitlines()[0][:120]
+        return YamlDoc(
+            None, {}, [YamlProblem(line_offset + 1, 1, "yaml.syntax", {"reason": reason})]
+        )
+    if node is None:
+        return YamlDoc(None, {}, [])
+    builder = _Builder(line_offset)
+    try:
+        data = builder.build(node, "")
+    except RecursionError:
+        return YamlDoc(None, {}, [YamlProblem(line_offset + 1, 1, "yaml.too_deep")])
+    return YamlDoc(data, builder.positions, builder.problems)

@@ -1,0 +1,1 @@
+"""Views: render the model into page content with Jinja templates (no MkDocs here)."""

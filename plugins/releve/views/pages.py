@@ -1,0 +1,146 @@
+"""Page content for the runbook site: generated pages and the header cards.
+
+Each function takes the model (and "today") and returns Markdown or HTML
+rendered from a template; the MkDocs adapter decides where it goes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..findings import ERROR, Finding
+from ..model import Client, Person, Procedure, Runbook
+from .render import render
+from .site import HOME, Links, person_uri, service_uri
+
+PRIORITY_ORDER = {"urgent": 0, "important": 1, "planned": 2}
+
+
+@dataclass
+class PersonView:
+    person: Person
+    owned: list[Procedure]
+    backs_up: list[Procedure]
+    absences: list
+    absent_today: bool
+
+
+def by_priority(procs: list[Procedure]) -> list[Procedure]:
+    return sorted(procs, key=lambda p: (PRIORITY_ORDER.get(p.priority, 3), p.title.casefold()))
+
+
+def person_name(runbook: Runbook, person_id: str) -> str:
+    person = runbook.team.people.get(person_id)
+    return person.name if person else person_id
+
+
+def _common(runbook: Runbook, links: Links) -> dict:
+    return {
+        "rb": runbook,
+        "link": links,
+        "name_of": lambda pid: person_name(runbook, pid),
+        "names_of": lambda ids: ", ".join(person_name(runbook, pid) for pid in ids),
+        "service_title": runbook.config.service_title if runbook.config else str,
+        "person_uri": person_uri,
+        "service_uri": service_uri,
+    }
+
+
+def person_view(runbook: Runbook, person: Person, today: date) -> PersonView:
+    absences = sorted(runbook.team.absences_of(person.id), key=lambda a: a.start)
+    return PersonView(
+        person=person,
+        owned=by_priority(runbook.owned_by(person.id)),
+        backs_up=by_priority(runbook.backed_up_by(person.id)),
+        absences=[a for a in absences if a.end >= today],
+        absent_today=any(a.covers(today) for a in absences),
+    )
+
+
+def home_page(
+    runbook: Runbook, today: date, lang: str, links: Links, findings: list[Finding]
+) -> str:
+    soon = today + timedelta(days=30)
+    upcoming = sorted(
+        (a for a in runbook.team.absences if a.end >= today and a.start <= soon),
+        key=lambda a: a.start,
+    )
+    return render(
+        "pages/home.md.j2",
+        lang,
+        **_common(runbook, links),
+        today=today,
+        services=runbook.services,
+        people=[person_view(runbook, p, today) for p in runbook.team.people.values()],
+        clients=sorted(runbook.clients.values(), key=lambda c: c.name.casefold()),
+        upcoming=upcoming,
+        errors=[f for f in findings if f.severity == ERROR],
+        warnings=[f for f in findings if f.severity != ERROR],
+    )
+
+
+def service_page(runbook: Runbook, service: str, lang: str, links: Links) -> str:
+    return render(
+        "pages/service.md.j2",
+        lang,
+        **_common(runbook, links),
+        service=service,
+        procedures=by_priority(runbook.services.get(service, [])),
+    )
+
+
+def person_page(runbook: Runbook, person: Person, today: date, lang: str, links: Links) -> str:
+    return render(
+        "pages/person.md.j2",
+        lang,
+        **_common(runbook, links),
+        view=person_view(runbook, person, today),
+        today=today,
+        extra_sections=[],
+    )
+
+
+def procedure_card(runbook: Runbook, proc: Procedure, lang: str, links: Links) -> str:
+    return render(
+        "cards/procedure.html.j2",
+        lang,
+        **_common(runbook, links),
+        proc=proc,
+        clients=[runbook.clients.get(c) for c in proc.clients],
+        client_ids=proc.clients,
+    )
+
+
+def client_card(runbook: Runbook, client: Client, lang: str, links: Links) -> str:
+    return render(
+        "cards/client.html.j2",
+        lang,
+        **_common(runbook, links),
+        client=client,
+    )
+
+
+def client_after(runbook: Runbook, client: Client, lang: str, links: Links) -> str:
+    """What follows a client's own notes: its procedures and absence messages."""
+    return render(
+        "cards/client_after.html.j2",
+        lang,
+        **_common(runbook, links),
+        client=client,
+        procedures=by_priority(runbook.procedures_of_client(client.id)),
+    )
+
+
+def generated_pages(
+    runbook: Runbook, today: date, lang: str, url_of, findings: list[Finding]
+) -> dict[str, str]:
+    """Every page Relève generates, by source URI."""
+    pages = {HOME: home_page(runbook, today, lang, Links(url_of, HOME), findings)}
+    for service in runbook.services:
+        uri = service_uri(service)
+        pages[uri] = service_page(runbook, service, lang, Links(url_of, uri))
+    for person in runbook.team.people.values():
+        uri = person_uri(person.id)
+        pages[uri] = person_page(runbook, person, today, lang, Links(url_of, uri))
+    return pages

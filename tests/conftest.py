@@ -1,0 +1,112 @@
+"""Shared fixtures: the sample runbook, and small runbooks written in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-23"
+VENV_BIN = Path(sys.executable).parent
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A copy of this repository's sample runbook, safe to modify."""
+    dest = tmp_path / "sample"
+    dest.mkdir()
+    for name in ("mkdocs.yml", "team.yml", "vault.yml"):
+        if (REPO / name).exists():
+            shutil.copy(REPO / name, dest / name)
+    for name in ("procedures", "clients", "docs", "overrides"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, dest / name)
+    return dest
+
+
+MINIMAL_MKDOCS = """\
+site_name: Test runbook
+theme:
+  name: material
+  language: {lang}
+plugins:
+  - search
+  - releve:
+      binder: false
+"""
+
+MINIMAL_TEAM = """\
+people:
+  - {id: ana, name: Ana Lima, roles: [ops]}
+  - {id: ben, name: Ben Okafor, roles: [ops]}
+  - {id: chloe, name: Chloé Dubois, roles: [finance]}
+absences:
+  - {person: ana, from: 2026-12-01, to: 2026-12-05}
+"""
+
+
+class RunbookFactory:
+    """Write a small runbook into a folder, file by file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def procedure(self, rel: str, front: str, body: str = "Steps.\n") -> Path:
+        return self.write(f"procedures/{rel}", f"---\n{textwrap.dedent(front)}---\n{body}")
+
+
+@pytest.fixture
+def make_runbook(tmp_path: Path) -> Callable[..., RunbookFactory]:
+    def factory(lang: str = "en", team: str = MINIMAL_TEAM) -> RunbookFactory:
+        root = tmp_path / "rb"
+        root.mkdir(exist_ok=True)
+        (root / "docs").mkdir(exist_ok=True)
+        f = RunbookFactory(root)
+        f.write("mkdocs.yml", MINIMAL_MKDOCS.format(lang=lang))
+        f.write("team.yml", team)
+        return f
+
+    return factory
+
+
+def mkdocs_build(root: Path, *args: str, today: str = TODAY) -> subprocess.CompletedProcess:
+    """Run a real `mkdocs build` in `root`, as a user would."""
+    env = {**os.environ, "RELEVE_TODAY": today, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [str(VENV_BIN / "mkdocs"), "build", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def releve(*args: str, cwd: Path | None = None, today: str = TODAY, stdin: str | None = None,
+           env: dict | None = None) -> subprocess.CompletedProcess:  # fmt: skip
+    """Run the installed `releve` command."""
+    full_env = {**os.environ, "RELEVE_TODAY": today, **(env or {})}
+    return subprocess.run(
+        [str(VENV_BIN / "releve"), *args],
+        cwd=cwd,
+        env=full_env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
