@@ -46,3 +46,8 @@ class Translator:
 
     def __call__(self, key: str, /, **args: Any) -> str:
         return t(self.lang, key, **args)
+
+    def label(self, prefix: str, value: str) -> str:
+        """The translated label `prefix.value` when the catalogue has one, else `value` as is."""
+        key = f"{prefix}.{value}"
+        return catalogue(self.lang).get(key) or catalogue("en").get(key) or value

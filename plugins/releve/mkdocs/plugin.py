@@ -21,7 +21,6 @@ import os
 from datetime import date
 from pathlib import Path
 
-from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -201,9 +200,9 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         links = Links(self._url_of(files), page.file.src_uri)
         lang = self.settings.language
         if isinstance(obj, Procedure):
-            return _after_title(html, Markup(views.procedure_card(self.runbook, obj, lang, links)))
+            return _after_title(html, views.procedure_card(self.runbook, obj, lang, links))
         card = views.client_card(self.runbook, obj, lang, links)
-        return _after_title(html, Markup(card)) + views.client_after(self.runbook, obj, lang, links)
+        return _after_title(html, card) + views.client_after(self.runbook, obj, lang, links)
 
     # serve -----------------------------------------------------------------
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder):
@@ -217,6 +216,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
 def _after_title(html: str, card: str) -> str:
     """Insert the card after a leading <h1>, or at the top (Material then adds the title)."""
+    html, card = str(html), str(card)  # plain strings: never let Markup re-escape the page
     stripped = html.lstrip()
     if stripped.startswith("<h1"):
         end = stripped.find("</h1>")

@@ -59,6 +59,10 @@ def render(template: str, lang: str, **context: Any) -> str:
         environment()
         .get_template(template)
         .render(
-            _=translate, lang=translate.lang, day=lambda d: format_day(d, translate.lang), **context
+            _=translate,
+            label=translate.label,
+            lang=translate.lang,
+            day=lambda d: format_day(d, translate.lang),
+            **context,
         )
     )
