@@ -21,6 +21,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -154,14 +155,14 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         _ = Translator(self.settings.language)
         nav: list = [{_("nav.home"): HOME}]
         nav.append({_("nav.services"): [
-            {self.settings.service_title(s): service_uri(s)} for s in runbook.services
+            {str(escape(self.settings.service_title(s))): service_uri(s)} for s in runbook.services
         ]})  # fmt: skip
         clients = sorted(runbook.clients.values(), key=lambda c: c.name.casefold())
         if clients:
-            nav.append({_("nav.clients"): [{c.name: c.path} for c in clients]})
+            nav.append({_("nav.clients"): [{str(escape(c.name)): c.path} for c in clients]})
         people = sorted(runbook.team.people.values(), key=lambda p: p.name.casefold())
         if people:
-            nav.append({_("nav.people"): [{p.name: person_uri(p.id)} for p in people]})
+            nav.append({_("nav.people"): [{str(escape(p.name)): person_uri(p.id)} for p in people]})
         own = [
             f.src_uri
             for f in files.documentation_pages()
@@ -187,13 +188,17 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files):
         obj = self.sources.get(page.file.src_uri)
+        # MkDocs' theme templates print titles unescaped: hand them escaped text.
         if isinstance(obj, Procedure):
-            page.meta = {**page.meta, "title": obj.title}
+            page.meta = {**page.meta, "title": str(escape(obj.title))}
         elif isinstance(obj, Client):
-            page.meta = {**page.meta, "title": obj.name}
+            page.meta = {**page.meta, "title": str(escape(obj.name))}
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files):
+        if "title" not in page.meta and page.title:
+            # A title taken from the rendered <h1> is plain text; themes print it unescaped.
+            page.meta["title"] = str(escape(page.title))
         obj = self.sources.get(page.file.src_uri)
         if obj is None or self.runbook is None:
             return html

@@ -92,6 +92,9 @@ def load_yaml(text: str, line_offset: int = 0) -> YamlDoc:
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = _mark_pos(mark, line_offset)
+        last = line_offset + max(1, len(text.rstrip("\n").split("\n")))
+        if line > last:  # errors found at end of input belong to the last line
+            line, column = last, 1
         reason = (err.problem or err.context or "invalid YAML").strip()
         return YamlDoc(None, {}, [YamlProblem(line, column, "yaml.syntax", {"reason": reason})])
     except YAMLError as err:  # e.g. a second document, a reader error

@@ -1,0 +1,179 @@
+"""End-to-end: real `mkdocs build` runs, read through the HTML they produce."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conftest import mkdocs_build
+
+PROC = """\
+title: Relances de paiement
+service: comptabilite
+clients: [acme]
+owner: ana
+backup: [ben]
+priority: urgent
+sla: 1 business day
+frequency: weekly
+success_criteria:
+  - Every invoice older than 7 days has had a first reminder
+reviewed: 2026-10-01
+"""
+
+CLIENT = """\
+---
+name: Acme inc.
+contacts:
+  - {name: Paul Roy, role: directeur, email: paul@acme.example}
+channels: [email, phone]
+hours: "Mon-Fri 09:00-17:00"
+response_time: 24 business hours
+contract: {start: 2025-01-15, notice_days: 30}
+absence_messages:
+  email: "Thanks, we are away until Monday."
+---
+Files live in the shared Drive.
+"""
+
+
+def read(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def build_small(make_runbook, lang="en", extra_config="") -> Path:
+    rb = make_runbook(lang=lang)
+    rb.procedure("comptabilite/relances.md", PROC, "## Steps\n\n1. Open the ledger.\n")
+    rb.write("clients/acme.md", CLIENT)
+    if extra_config:
+        (rb.root / "mkdocs.yml").write_text(
+            (rb.root / "mkdocs.yml").read_text() + extra_config, encoding="utf-8"
+        )
+    result = mkdocs_build(rb.root, "--strict")
+    assert result.returncode == 0, result.stderr
+    return rb.root
+
+
+def test_procedure_page_has_header_card(make_runbook):
+    site = build_small(make_runbook) / "site"
+    html = read(site, "procedures/comptabilite/relances")
+    card = html[html.index('class="releve-card releve-procedure"') :]
+    card = card[: card.index("</ul>")]
+    assert "Ana Lima" in card and "Ben Okafor" in card
+    assert 'href="../../../people/ana/"' in card
+    assert ">urgent<" in card
+    assert "1 business day" in card and "weekly" in card and "2026-10-01" in card
+    assert "Every invoice older than 7 days has had a first reminder" in card
+    assert 'type="checkbox"' in card
+    assert "<h1" in html and "Relances de paiement" in html
+    assert "<h2" in html and "Open the ledger." in html
+
+
+def test_generated_pages_exist_and_link(make_runbook):
+    site = build_small(make_runbook) / "site"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Needs attention" in home and "Comptabilite" in home
+    service = read(site, "services/comptabilite")
+    assert (
+        "Relances de paiement" in service
+        and 'href="../../procedures/comptabilite/relances/"' in service
+    )
+    person = read(site, "people/ana")
+    assert "Owns" in person and "Relances de paiement" in person
+    assert "2026-12-01" in person  # her absence
+    backup = read(site, "people/ben")
+    assert "Backs up" in backup and "backup no. 1" in backup
+
+
+def test_client_page(make_runbook):
+    site = build_small(make_runbook) / "site"
+    html = read(site, "clients/acme")
+    for text in ("Paul Roy", "mailto:paul@acme.example", "Mon-Fri 09:00-17:00",
+                 "24 business hours", "30 days", "Files live in the shared Drive.",
+                 "Thanks, we are away until Monday.", "Relances de paiement"):  # fmt: skip
+        assert text in html, text
+    assert 'data-copy-target="releve-msg-acme-1"' in html
+
+
+def test_edit_link_points_at_real_file(make_runbook):
+    extra = "repo_url: https://github.com/o/r\nedit_uri: edit/main/docs/\n"
+    site = build_small(make_runbook, extra_config=extra) / "site"
+    html = read(site, "procedures/comptabilite/relances")
+    assert 'href="https://github.com/o/r/edit/main/procedures/comptabilite/relances.md"' in html
+    client = read(site, "clients/acme")
+    assert 'href="https://github.com/o/r/edit/main/clients/acme.md"' in client
+
+
+def test_search_index_has_people_client_and_service(make_runbook):
+    site = build_small(make_runbook) / "site"
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entry = next(d for d in index["docs"] if d["location"] == "procedures/comptabilite/relances/")
+    for word in ("Ana Lima", "Ben Okafor", "Acme inc.", "Comptabilite"):
+        assert word in entry["text"], word
+
+
+def test_french_strings_follow_theme_language(make_runbook):
+    site = build_small(make_runbook, lang="fr") / "site"
+    html = read(site, "procedures/comptabilite/relances")
+    assert "Responsable" in html and "Critères de réussite" in html and "Niveau de service" in html
+    assert "Success criteria" not in html
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "À surveiller" in home
+
+
+def test_html_in_fields_is_escaped(make_runbook):
+    rb = make_runbook(
+        team="""\
+people:
+  - {id: ana, name: "<img src=x onerror=alert(1)>", roles: [ops]}
+  - {id: ben, name: "Ben <b>bold</b>", roles: [ops]}
+"""
+    )
+    rb.procedure(
+        "ops/x.md",
+        """\
+title: "<script>alert('t')</script> Title"
+service: ops
+owner: ana
+backup: [ben]
+priority: urgent
+sla: "<i>1 day</i>"
+success_criteria: ["<script>alert('c')</script>"]
+""",
+    )
+    result = mkdocs_build(rb.root)
+    assert result.returncode == 0, result.stderr
+    site = rb.root / "site"
+    for page in [site / "procedures/ops/x/index.html", site / "people/ana/index.html",
+                 site / "index.html", site / "services/ops/index.html"]:  # fmt: skip
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert(" not in html, page
+        assert "<img src=x" not in html, page
+        assert "<b>bold</b>" not in html, page
+    card = (site / "procedures/ops/x/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#39;c&#39;)&lt;/script&gt;" in card
+    assert "&lt;i&gt;1 day&lt;/i&gt;" in card
+
+
+def test_broken_procedure_fails_strict_build_with_clear_message(make_runbook):
+    rb = make_runbook()
+    rb.write("procedures/ops/bad.md", "---\ntitle: [unclosed\nowner: ana\n---\nBody\n")
+    result = mkdocs_build(rb.root, "--strict")
+    assert result.returncode != 0
+    assert re.search(r"procedures/ops/bad\.md:3: RB008 invalid YAML", result.stderr)
+    assert "Traceback" not in result.stderr
+    relaxed = mkdocs_build(rb.root)
+    assert relaxed.returncode == 0 and "Traceback" not in relaxed.stderr
+
+
+def test_sample_runbook_builds(tmp_path, sample_copy):
+    result = mkdocs_build(sample_copy)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    site = sample_copy / "site"
+    assert (site / "index.html").exists()
+    pages = list((site / "procedures").rglob("index.html"))
+    assert len(pages) >= 15
+    nav = (site / "index.html").read_text(encoding="utf-8")
+    assert "Tableau de bord" in nav and "Équipe" in nav
