@@ -177,3 +177,23 @@ def test_sample_runbook_builds(tmp_path, sample_copy):
     assert len(pages) >= 15
     nav = (site / "index.html").read_text(encoding="utf-8")
     assert "Tableau de bord" in nav and "Équipe" in nav
+
+
+def test_navigation_stays_small_and_sections_open_on_index_pages(make_runbook):
+    rb = make_runbook()
+    for i in range(30):
+        rb.procedure(
+            f"ops/p{i}.md",
+            f"title: Proc {i}\nservice: ops\nowner: ana\nbackup: [ben]\n"
+            "priority: planned\nsuccess_criteria: [ok]\n",
+        )
+    result = mkdocs_build(rb.root, "--strict")
+    assert result.returncode == 0, result.stderr
+    site = rb.root / "site"
+    html = read(site, "procedures/ops/p0")
+    nav = html[html.index("md-nav--primary") : html.index("</nav>", html.index("md-nav--primary"))]
+    assert "Proc 1<" not in nav  # procedures are reached from their service page and search
+    services = read(site, "services")
+    assert "Ops" in services and 'href="ops/"' in services
+    assert "Ana Lima" in read(site, "people")
+    assert read(site, "clients")

@@ -36,7 +36,15 @@ from ..model import Client, Procedure, Runbook, load_runbook
 from ..settings import Settings
 from ..today import BadDate, today
 from ..views import pages as views
-from ..views.site import HOME, Links, person_uri, service_uri
+from ..views.site import (
+    CLIENTS_INDEX,
+    HOME,
+    PEOPLE_INDEX,
+    SERVICES_INDEX,
+    Links,
+    person_uri,
+    service_uri,
+)
 from .config import RelevePluginConfig
 
 # A plain logger under `mkdocs.`: counted by --strict, printed as `path:line: CODE message`.
@@ -137,7 +145,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         return Path(rel).as_posix()
 
     def _generated_uris(self, runbook: Runbook, files: Files) -> list[str]:
-        uris = [HOME] if files.get_file_from_path(HOME) is None else []
+        uris = [HOME, SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX]
         uris += [service_uri(s) for s in runbook.services]
         uris += [person_uri(p) for p in runbook.team.people]
         return [u for u in uris if files.get_file_from_path(u) is None]
@@ -151,25 +159,36 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         return url_of
 
     def _nav(self, runbook: Runbook, files: Files) -> list:
-        """Dashboard, services, clients, people, then the team's own pages from docs_dir."""
+        """Dashboard, services, clients, people, then the team's own pages from docs_dir.
+
+        Procedures are reached from their service page and from search, not listed in
+        the navigation: every page embeds the navigation, so listing thousands of
+        procedures would make the site grow with the square of its size. Each section
+        opens on an index page (Material's `navigation.indexes`).
+        """
         _ = Translator(self.settings.language)
+
+        def title(text: str) -> str:
+            return str(escape(text))
+
         nav: list = [{_("nav.home"): HOME}]
-        nav.append({_("nav.services"): [
-            {str(escape(self.settings.service_title(s))): service_uri(s)} for s in runbook.services
-        ]})  # fmt: skip
+        services = [
+            {title(self.settings.service_title(s)): service_uri(s)} for s in runbook.services
+        ]
+        nav.append({_("nav.services"): [SERVICES_INDEX, *services]})
         clients = sorted(runbook.clients.values(), key=lambda c: c.name.casefold())
-        if clients:
-            nav.append({_("nav.clients"): [{str(escape(c.name)): c.path} for c in clients]})
+        nav.append({_("nav.clients"): [CLIENTS_INDEX, *[{title(c.name): c.path} for c in clients]]})
         people = sorted(runbook.team.people.values(), key=lambda p: p.name.casefold())
-        if people:
-            nav.append({_("nav.people"): [{str(escape(p.name)): person_uri(p.id)} for p in people]})
+        nav.append(
+            {_("nav.people"): [PEOPLE_INDEX, *[{title(p.name): person_uri(p.id)} for p in people]]}
+        )
         own = [
             f.src_uri
             for f in files.documentation_pages()
             if f.src_uri not in self.sources
             and f.abs_src_path is not None
             and f.src_uri != HOME
-            and not f.src_uri.startswith(("services/", "people/"))
+            and not f.src_uri.startswith(("services/", "people/", "clients/"))
         ]
         if own:
             nav.append({_("nav.team_pages"): sorted(own)})

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from ..findings import ERROR, Finding
 from ..model import Client, Person, Procedure, Runbook
 from .render import render
-from .site import HOME, Links, person_uri, service_uri
+from .site import CLIENTS_INDEX, HOME, PEOPLE_INDEX, SERVICES_INDEX, Links, person_uri, service_uri
 
 PRIORITY_ORDER = {"urgent": 0, "important": 1, "planned": 2}
 
@@ -80,6 +80,23 @@ def home_page(
     )
 
 
+def index_page(runbook: Runbook, uri: str, today: date, lang: str, links: Links) -> str:
+    """The landing page of the Services, People or Clients section of the navigation."""
+    template = {
+        SERVICES_INDEX: "pages/services_index.md.j2",
+        PEOPLE_INDEX: "pages/people_index.md.j2",
+        CLIENTS_INDEX: "pages/clients_index.md.j2",
+    }[uri]
+    return render(
+        template,
+        lang,
+        **_common(runbook, links),
+        services=runbook.services,
+        people=[person_view(runbook, p, today) for p in runbook.team.people.values()],
+        clients=sorted(runbook.clients.values(), key=lambda c: c.name.casefold()),
+    )
+
+
 def service_page(runbook: Runbook, service: str, lang: str, links: Links) -> str:
     return render(
         "pages/service.md.j2",
@@ -137,6 +154,8 @@ def generated_pages(
 ) -> dict[str, str]:
     """Every page Relève generates, by source URI."""
     pages = {HOME: home_page(runbook, today, lang, Links(url_of, HOME), findings)}
+    for uri in (SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX):
+        pages[uri] = index_page(runbook, uri, today, lang, Links(url_of, uri))
     for service in runbook.services:
         uri = service_uri(service)
         pages[uri] = service_page(runbook, service, lang, Links(url_of, uri))

@@ -13,6 +13,9 @@ from ..model import Client, Procedure
 from .render import relative_url
 
 HOME = "index.md"
+SERVICES_INDEX = "services/index.md"
+PEOPLE_INDEX = "people/index.md"
+CLIENTS_INDEX = "clients/index.md"
 
 
 def person_uri(person_id: str) -> str:
