@@ -7,6 +7,7 @@ build warnings and CLI errors can name the file and line a user must edit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -174,7 +175,7 @@ class Runbook:
     def procedure(self, proc_id: str) -> Procedure | None:
         return next((p for p in self.procedures if p.id == proc_id), None)
 
-    @property
+    @cached_property
     def services(self) -> dict[str, list[Procedure]]:
         """Procedures grouped by service, services and procedures sorted for stable output."""
         out: dict[str, list[Procedure]] = {}
