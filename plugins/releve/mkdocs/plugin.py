@@ -35,7 +35,10 @@ from ..lint import lint_runbook
 from ..model import Client, Procedure, Runbook, load_runbook
 from ..settings import Settings
 from ..today import BadDate, today
+from ..vault import load as load_vault
+from ..vault import site_json
 from ..views import pages as views
+from ..views.credentials import VAULT_JSON, CredentialCards, fill_inline, mark_inline
 from ..views.site import (
     CLIENTS_INDEX,
     HOME,
@@ -50,7 +53,8 @@ from .config import RelevePluginConfig
 # A plain logger under `mkdocs.`: counted by --strict, printed as `path:line: CODE message`.
 log = logging.getLogger("mkdocs.plugins.releve")
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-ASSET_URIS = ("assets/releve/releve.css", "assets/releve/releve.js")
+ASSET_URIS = ("assets/releve/releve.css", "assets/releve/releve.js",
+              "assets/releve/vault.css", "assets/releve/reveal.js")  # fmt: skip
 
 
 class RelevePlugin(BasePlugin[RelevePluginConfig]):
@@ -66,6 +70,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self.findings: list[Finding] = []
         self.sources: dict[str, Procedure | Client] = {}  # src_uri -> model object
         self.files: Files | None = None
+        self.cards: CredentialCards | None = None
+        self.inline: dict[str, list[str]] = {}  # src_uri -> ids of inline [[cred:ID]]
 
     # configuration ---------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -85,17 +91,21 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             self.today = today()
         except BadDate as err:
             raise PluginError(f"RELEVE_TODAY={err} is not a date: use YYYY-MM-DD") from None
-        css, js = ASSET_URIS
-        if css not in config.extra_css:
-            config.extra_css.append(css)
-        if js not in [str(s) for s in config.extra_javascript]:
-            config.extra_javascript.append(js)
+        for uri in ASSET_URIS:
+            if uri.endswith(".css") and uri not in config.extra_css:
+                config.extra_css.append(uri)
+            if uri.endswith(".js") and uri not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(uri)
         return config
 
     # files -----------------------------------------------------------------
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         self.runbook = runbook = load_runbook(self.root, self.settings)
         self.findings = lint_runbook(runbook, self.today, self.settings)
+        self.cards = CredentialCards(runbook, self.settings.language)
+        # Sealed parts for the Reveal button: a JSON file, never page text (not indexed).
+        vault = load_vault(self.root / self.settings.vault_file, self.settings.vault_file)
+        files.append(File.generated(config, VAULT_JSON, content=site_json(vault)))
         self._log_findings()
 
         for proc in runbook.procedures:
@@ -212,6 +222,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             page.meta = {**page.meta, "title": str(escape(obj.title))}
         elif isinstance(obj, Client):
             page.meta = {**page.meta, "title": str(escape(obj.name))}
+        markdown, self.inline[page.file.src_uri] = mark_inline(markdown)
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files):
@@ -219,12 +230,17 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             # A title taken from the rendered <h1> is plain text; themes print it unescaped.
             page.meta["title"] = str(escape(page.title))
         obj = self.sources.get(page.file.src_uri)
+        links = Links(self._url_of(files), page.file.src_uri)
+        if self.cards is not None:
+            here = obj.id if isinstance(obj, Procedure) else None
+            html = fill_inline(html, self.inline.get(page.file.src_uri, []),
+                               lambda cid: self.cards.card(cid, links, here))  # fmt: skip
         if obj is None or self.runbook is None:
             return html
-        links = Links(self._url_of(files), page.file.src_uri)
         lang = self.settings.language
         if isinstance(obj, Procedure):
-            return _after_title(html, views.procedure_card(self.runbook, obj, lang, links))
+            card = views.procedure_card(self.runbook, obj, lang, links)
+            return _after_title(html, card + self.cards.procedure_block(obj, links))
         card = views.client_card(self.runbook, obj, lang, links)
         return _after_title(html, card) + views.client_after(self.runbook, obj, lang, links)
 

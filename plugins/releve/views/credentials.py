@@ -1,0 +1,148 @@
+"""Credential cards: clear metadata only (label, audience, holders, where used, rotation).
+
+The card carries what the Reveal script needs in data attributes (who may
+open it, where the sealed JSON is, translated messages); the sealed data
+itself is a separate JSON file, so nothing here is secret and nothing sealed
+reaches the page text that search indexes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlsplit
+
+from ..i18n import Translator
+from ..model import Procedure, Runbook
+from ..vault.check import CRED_REF, references
+from .render import render
+from .site import Links, person_uri, procedure_uri
+
+VAULT_JSON = "assets/releve/vault.json"
+SAFE_SCHEMES = ("http", "https", "mailto")
+REVEAL_STRINGS = ("who", "holders", "others", "passphrase", "open", "cancel", "hide", "working",
+                  "wrong", "no_key", "unavailable", "hidden_in", "button")  # fmt: skip
+COPY_STRINGS = ("action.copy", "action.copied")
+
+
+def usage_index(runbook: Runbook) -> dict[str, list[Procedure]]:
+    """Credential id -> procedures that reference it (front-matter or inline), sorted by title."""
+    out: dict[str, list[Procedure]] = {}
+    for proc in sorted(runbook.procedures, key=lambda p: p.title.casefold()):
+        for cred_id in dict.fromkeys(cid for cid, _ in references(proc)):
+            out.setdefault(cred_id, []).append(proc)
+    return out
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only web and mail links become hrefs (never `javascript:`)."""
+    if not url:
+        return None
+    return url if urlsplit(url.strip()).scheme.lower() in SAFE_SCHEMES else None
+
+
+class CredentialCards:
+    """Render credential cards for one build; the usage index is computed once."""
+
+    def __init__(self, runbook: Runbook, lang: str) -> None:
+        self.runbook = runbook
+        self.lang = lang
+        self.used_in = usage_index(runbook)
+        _ = Translator(lang)
+        strings = {key: _(f"reveal.{key}") for key in REVEAL_STRINGS}
+        strings |= {key.split(".")[1]: _(key) for key in COPY_STRINGS}
+        self.strings = json.dumps(strings, ensure_ascii=False)
+
+    def _people(self, holders: list[str]) -> str:
+        team = self.runbook.team.people
+        people = [{"id": pid, "name": team[pid].name if pid in team else pid, "holder": True}
+                  for pid in holders]  # fmt: skip
+        people += [{"id": p.id, "name": p.name, "holder": False}
+                   for p in sorted(team.values(), key=lambda p: p.name.casefold())
+                   if p.id not in holders]  # fmt: skip
+        return json.dumps(people, ensure_ascii=False)
+
+    def card(self, cred_id: str, links: Links, here: str | None = None, anchor: bool = False):
+        """One card; `here` is the current procedure's id (left out of "also used in")."""
+        cred = self.runbook.credentials.get(cred_id)
+        team = self.runbook.team.people
+        context = {"cred_id": cred_id, "cred": cred, "anchor": anchor}
+        if cred is not None:
+            context |= {
+                "url": safe_url(cred.url),
+                "holders": [
+                    (
+                        pid,
+                        team[pid].name if pid in team else pid,
+                        links(person_uri(pid)) if pid in team else None,
+                    )
+                    for pid in cred.holders
+                ],
+                "used_in": [
+                    (p.title, links(procedure_uri(p)))
+                    for p in self.used_in.get(cred_id, [])
+                    if p.id != here
+                ],
+                "vault_url": links.asset(VAULT_JSON),
+                "people": self._people(cred.holders),
+                "strings": self.strings,
+                "sealed": bool(cred.fields and cred.holders),
+            }
+        return render("cards/credential.html.j2", self.lang, **context)
+
+    def procedure_block(self, proc: Procedure, links: Links) -> str:
+        """The cards of a procedure's front-matter `credentials:`, placed after its header card."""
+        cards = [self.card(cid, links, proc.id, anchor=True)
+                 for cid in dict.fromkeys(proc.credentials)]  # fmt: skip
+        return render("cards/credentials.html.j2", self.lang, cards=cards) if cards else ""
+
+
+# --- inline references: [[cred:ID]] in Markdown ---------------------------------
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+_TOKEN = re.compile(r"RELEVECREDREF(\d+)X")
+
+
+def mark_inline(markdown: str) -> tuple[str, list[str]]:
+    """Swap each `[[cred:ID]]` outside code for a plain token; return the ids in order.
+
+    The token survives Markdown untouched; `fill_inline` then puts the card in
+    the rendered HTML (Markdown would otherwise mangle or escape the card).
+    """
+    ids: list[str] = []
+
+    def token(match: re.Match) -> str:
+        ids.append(match.group(1))
+        return f"RELEVECREDREF{len(ids) - 1}X"
+
+    out, in_fence, fence = [], False, ""
+    for line in markdown.splitlines(keepends=True):
+        start = _FENCE.match(line)
+        if start and (not in_fence or start.group(1) == fence):
+            in_fence, fence = not in_fence, start.group(1)
+            out.append(line)
+            continue
+        if in_fence or "[[cred:" not in line:
+            out.append(line)
+            continue
+        pieces, last = [], 0
+        for span in _CODE_SPAN.finditer(line):
+            pieces.append(CRED_REF.sub(token, line[last : span.start()]))
+            pieces.append(span.group(0))
+            last = span.end()
+        pieces.append(CRED_REF.sub(token, line[last:]))
+        out.append("".join(pieces))
+    return "".join(out), ids
+
+
+def fill_inline(html: str, ids: list[str], card) -> str:
+    """Replace the tokens of `mark_inline` with `card(id)`, the rendered HTML."""
+    if not ids:
+        return html
+
+    def sub(match: re.Match) -> str:
+        index = int(match.group(1))
+        return str(card(ids[index])) if index < len(ids) else match.group(0)
+
+    return _TOKEN.sub(sub, html)
