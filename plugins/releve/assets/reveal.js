@@ -166,7 +166,7 @@
       values.textContent = "";
       fields.forEach(function (f) {
         var row = el("span", { "class": "releve-reveal-row" });
-        row.appendChild(el("span", { "class": "releve-cred-dt" }, f.name));
+        row.appendChild(el("span", { "class": "releve-cred-dt" }, s["field_" + f.name] || f.name));
         row.appendChild(el("code", { "class": "releve-reveal-value" }, f.value));
         var button = el("button", { type: "button", "class": "md-button releve-reveal-copy" }, s.copy);
         button.addEventListener("click", function () { copy(button, f.value, s); });

@@ -111,8 +111,8 @@ class _Reader:
         self.positions = positions
         self.problems: list[Finding] = []
 
-    def problem(self, where: str, key: str, **args: Any) -> None:
-        line, column = self.positions.get(where, (1, 1))
+    def problem(self, at: str, key: str, **args: Any) -> None:
+        line, column = self.positions.get(at, (1, 1))
         self.problems.append(Finding("RB008", self.path, line, column, key, args))
 
     def blob(self, where: str, value: Any, size: int | None = None, minimum: int = 0) -> bytes:
