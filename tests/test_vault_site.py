@@ -1,0 +1,185 @@
+"""Credential cards on a real site build, and no secret anywhere in site/ or the build log."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+
+import pytest
+
+from conftest import REPO, mkdocs_build
+from releve.vault import crypto, ops, store
+
+FAST = {"iterations": 1000, "weak_for_tests": True}
+CANARY = "CANARY-site-Xy7#pw é&/+"
+PEOPLE = {"ana": {"ops"}, "ben": {"ops"}, "chloe": {"finance"}}
+PASS = {"ana": "ana-site-maple-river-lantern", "ben": "ben-site-cedar-compass-kettle"}
+
+FRONT = """\
+title: {title}
+service: ops
+owner: ana
+backup: [ben]
+priority: urgent
+success_criteria: [done]
+credentials: {creds}
+reviewed: 2026-11-01
+"""
+
+
+def encodings(secret: str) -> set[str]:
+    """The secret as it could leak: raw, base64 (every alignment), hex, URL-encoded, JSON."""
+    raw = secret.encode("utf-8")
+    forms = {
+        secret,
+        raw.hex(),
+        raw.hex().upper(),
+        quote(secret),
+        quote_plus(secret),
+        quote(secret, safe=""),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+    }
+    for pad in range(3):
+        encoded = base64.b64encode(b"\0" * pad + raw).decode()
+        skip = (pad * 4 + 2) // 3 + 1  # drop characters that depend on the padding bytes
+        forms.add(encoded[skip:-4] if len(encoded) > skip + 8 else encoded)
+        urlsafe = base64.urlsafe_b64encode(b"\0" * pad + raw).decode()
+        forms.add(urlsafe[skip:-4] if len(urlsafe) > skip + 8 else urlsafe)
+    return {f for f in forms if len(f) >= 8}
+
+
+def assert_nowhere(folder: Path, secrets: list[str], *texts: str) -> int:
+    """Scan every file under `folder` (and `texts`) for every encoding; return files scanned."""
+    forms = {form for s in secrets for form in encodings(s)}
+    scanned = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes().decode("utf-8", errors="replace")
+            for form in forms:
+                assert form not in data, f"{form!r} leaked in {path}"
+            scanned += 1
+    for text in texts:
+        for form in forms:
+            assert form not in text, f"{form!r} leaked in the build output"
+    return scanned
+
+
+@pytest.fixture
+def site(make_runbook):
+    rb = make_runbook(lang="en")
+    rb.procedure("ops/pay.md", FRONT.format(title="Pay suppliers", creds="[bank, ghost]"),
+                 "1. Log in with [[cred:bank]] and pay.\n\nWrite `[[cred:mail]]` to reference it.\n"
+                 "\n[[cred:also-unknown]]\n")  # fmt: skip
+    rb.procedure("ops/reconcile.md", FRONT.format(title="Reconcile <accounts>", creds="[bank]"))
+    v = ops.add(store.Vault(), PEOPLE, "ana", PASS["ana"], "bank", "ops", CANARY,
+                today=date(2026, 10, 2), label="Bank <portal>", url="https://bank.example/",
+                **FAST)  # fmt: skip
+    v = ops.add(v, PEOPLE, "ana", PASS["ana"], "bank", "ops", "user-" + CANARY, field="username",
+                today=date(2026, 10, 2), **FAST)  # fmt: skip
+    v = ops.add(v, PEOPLE, "ana", PASS["ana"], "mail", "ops", "mail-" + CANARY,
+                url="javascript:alert(1)", label="Mail", today=date(2026, 9, 1),
+                **FAST)  # fmt: skip
+    v = ops.grant(v, PEOPLE, "ana", PASS["ana"], "ops", "ben", PASS["ben"], **FAST)
+    store.write_atomic(rb.root / "vault.yml", store.dump(v))
+    result = mkdocs_build(rb.root)
+    assert result.returncode == 0, result.stderr
+    return rb.root, result, v
+
+
+def page(root: Path, rel: str) -> str:
+    return (root / "site" / rel / "index.html").read_text(encoding="utf-8")
+
+
+def test_front_matter_and_inline_references_render_cards(site):
+    root, _, _ = site
+    html = page(root, "procedures/ops/pay")
+    cards = re.findall(r'<span class="releve-card releve-cred"[^>]*data-cred="([^"]+)"', html)
+    assert cards == ["bank", "bank"]  # front-matter block, then the inline reference
+    assert 'id="cred-bank"' in html and 'href="#cred-bank"' in html
+    assert "Bank &lt;portal&gt;" in html and "Bank <portal>" not in html
+    assert "Ana Lima" in html and "Ben Okafor" in html  # holders, by name
+    assert "2026-10-02" in html  # last rotated
+    assert 'href="https://bank.example/"' in html
+    assert "Reconcile &lt;accounts&gt;" in html and "../reconcile/" in html  # also used in
+    assert html.count('data-cred-unknown="ghost"') == 1
+    assert 'data-cred-unknown="also-unknown"' in html
+    assert "<code>[[cred:mail]]</code>" in html  # code spans are left alone
+    assert ">Reveal</button>" in html
+    strings = re.search(r'data-i18n="([^"]+)"', html).group(1)
+    assert "Wrong passphrase" in strings.replace("&#39;", "'")
+    other = page(root, "procedures/ops/reconcile")
+    assert "Pay suppliers" in other and 'data-vault="../../../assets/releve/vault.json"' in other
+
+
+def test_unsafe_urls_are_never_links(site):
+    root, _, _ = site
+    for path in (root / "site").rglob("*.html"):
+        assert 'href="javascript:' not in path.read_text(encoding="utf-8")
+
+
+def test_sealed_data_is_a_json_file_outside_the_search_index(site):
+    root, _, v = site
+    published = json.loads((root / "site/assets/releve/vault.json").read_text(encoding="utf-8"))
+    assert set(published["credentials"]) == {"bank", "mail"}
+    assert published["audiences"]["ops"]["slots"].keys() == {"ana", "ben"}
+    sealed = crypto.b64(v.credentials["bank"].fields["password"].value)
+    assert published["credentials"]["bank"]["fields"]["password"]["value"] == sealed
+    wrapped = crypto.b64(v.audiences["ops"]["ana"].key)
+    index = (root / "site/search/search_index.json").read_text(encoding="utf-8")
+    assert "Bank" in index  # the card's clear metadata is searchable...
+    for path in (root / "site").rglob("*"):
+        if path.is_file() and path.name != "vault.json":
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert sealed not in text and wrapped not in text, path  # ...the sealed data is not
+
+
+def test_no_secret_in_site_or_build_output(site):
+    root, result, _ = site
+    assert (root / "site/sitemap.xml").exists() and (
+        root / "site/search/search_index.json"
+    ).exists()
+    secrets = [CANARY, "user-" + CANARY, "mail-" + CANARY, *PASS.values()]
+    scanned = assert_nowhere(root / "site", secrets, result.stdout, result.stderr)
+    assert scanned > 10
+
+
+def test_encodings_catch_a_planted_leak(tmp_path):
+    (tmp_path / "a.txt").write_text("x" + base64.b64encode(b"ab" + CANARY.encode()).decode())
+    with pytest.raises(AssertionError):
+        assert_nowhere(tmp_path, [CANARY])
+    (tmp_path / "a.txt").write_text(quote(CANARY))
+    with pytest.raises(AssertionError):
+        assert_nowhere(tmp_path, [CANARY])
+
+
+def test_build_needs_no_key_and_survives_a_broken_vault(make_runbook, monkeypatch):
+    monkeypatch.delenv("RELEVE_PASSPHRASE", raising=False)
+    rb = make_runbook(lang="fr")
+    rb.procedure("ops/a.md", FRONT.format(title="A", creds="[nope]"), "Voir [[cred:nope]].\n")
+    rb.write("vault.yml", "version: 1\naudiences: {ops: {slots: {ana: 12}}}\ncredentials: [x]\n")
+    result = mkdocs_build(rb.root)
+    assert result.returncode == 0, result.stderr
+    html = page(rb.root, "procedures/ops/a")
+    assert "fiche d&#39;accès inconnue" in html or "fiche d'accès inconnue" in html
+
+
+def test_sample_runbook_cards_and_demo_values_stay_sealed(sample_copy):
+    result = mkdocs_build(sample_copy)
+    assert result.returncode == 0, result.stderr
+    v = store.load(sample_copy / "vault.yml")
+    assert v.problems == [] and v.credentials
+    site = sample_copy / "site"
+    html = "".join(p.read_text(encoding="utf-8") for p in (site / "procedures").rglob("*.html"))
+    for cred_id in v.credentials:
+        assert f'data-cred="{cred_id}"' in html
+    assert "data-cred-unknown" not in html
+    script = (REPO / "scripts" / "seal-sample-vault.sh").read_text(encoding="utf-8")
+    demo_values = re.findall(r'"(DEMO-ONLY-[^"]+)"', script)
+    demo_passphrases = re.findall(r'\]="([^"]+)"', script)
+    assert len(demo_values) >= 7 and len(demo_passphrases) == 4
+    assert_nowhere(site, demo_values + demo_passphrases, result.stdout, result.stderr)
