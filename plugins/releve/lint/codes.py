@@ -1,20 +1,30 @@
-"""Lint codes and their default severities (the stable contract of DESIGN.md)."""
+"""Lint codes, their names and default severities (the stable contract of DESIGN.md).
+
+RB015 (CODEOWNERS out of date) and RB016 (a `releve_ignore` entry without a
+code or a written reason) extend the table of DESIGN.md.
+"""
 
 from __future__ import annotations
 
-DEFAULT_SEVERITY = {
-    "RB001": "error",
-    "RB002": "error",
-    "RB003": "error",
-    "RB004": "error",
-    "RB005": "error",
-    "RB006": "error",
-    "RB007": "error",
-    "RB008": "error",
-    "RB009": "error",
-    "RB010": "warning",
-    "RB011": "warning",
-    "RB012": "warning",
-    "RB013": "warning",
-    "RB014": "warning",
+# code -> (name used in SARIF, default severity)
+CODES = {
+    "RB001": ("NoBackup", "error"),
+    "RB002": ("BackupIsOwner", "error"),
+    "RB003": ("UnknownPerson", "error"),
+    "RB004": ("UnknownClient", "error"),
+    "RB005": ("UnknownCredential", "error"),
+    "RB006": ("MissingRequiredField", "error"),
+    "RB007": ("DuplicateId", "error"),
+    "RB008": ("InvalidYaml", "error"),
+    "RB009": ("PlaintextSecret", "error"),
+    "RB010": ("ReviewOverdue", "warning"),
+    "RB011": ("DrillOverdue", "warning"),
+    "RB012": ("LongerThanOnePage", "warning"),
+    "RB013": ("CoverageGap", "warning"),
+    "RB014": ("UnknownKey", "warning"),
+    "RB015": ("CodeownersOutOfDate", "warning"),
+    "RB016": ("InvalidIgnore", "warning"),
 }
+
+DEFAULT_SEVERITY = {code: severity for code, (_, severity) in CODES.items()}
+LEVELS = ("error", "warning", "off")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from ..findings import ERROR, Finding
@@ -24,12 +25,17 @@ def rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+@cache
+def _resolved(root: Path) -> Path:
+    return root.resolve()
+
+
 def read_text(root: Path, path: Path) -> tuple[str | None, Finding | None]:
     """Read a UTF-8 text file under `root`; return (text, None) or (None, finding)."""
     name = rel(root, path)
     try:
         resolved = path.resolve()
-        if not resolved.is_relative_to(root.resolve()):
+        if not resolved.is_relative_to(_resolved(root)):
             return None, Finding("RB008", name, 1, 1, "source.outside_root")
         if resolved.stat().st_size > MAX_BYTES:
             return None, Finding("RB008", name, 1, 1, "source.too_big")

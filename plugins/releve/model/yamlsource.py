@@ -11,10 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from _ruamel_yaml import CParser
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import implicit_resolvers
+from ruamel.yaml.tag import Tag
 
 
 @dataclass
@@ -33,6 +36,46 @@ class YamlDoc:
 
 
 _yaml = YAML(typ="safe", pure=False)
+_STR = Tag(suffix="tag:yaml.org,2002:str")
+_SEQ = Tag(suffix="tag:yaml.org,2002:seq")
+_MAP = Tag(suffix="tag:yaml.org,2002:map")
+_IMPLICIT: dict[str | None, list[tuple[Tag, Any]]] = {}
+for _versions, _tag, _regexp, _first in implicit_resolvers:
+    if (1, 2) in _versions:
+        for _ch in _first or [None]:
+            _IMPLICIT.setdefault(_ch, []).append((Tag(suffix=_tag), _regexp))
+
+
+class _Composer(CParser):
+    """libyaml's composer with a YAML 1.2 resolver table built once.
+
+    `YAML().compose()` rebuilds its loader classes and resolver tables for every
+    call, which dominated the time to read thousands of front-matters; this
+    composes the same nodes (same tags, same marks) about twice as fast.
+    """
+
+    def descend_resolver(self, parent: Any, index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Tag:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
+def _compose(text: str) -> Node | None:
+    composer = _Composer(text)
+    try:
+        return composer.get_single_node()
+    finally:
+        composer.dispose()
 
 
 def _mark_pos(mark: Any, line_offset: int) -> tuple[int, int]:
@@ -76,6 +119,8 @@ class _Builder:
         return self.scalar(node)
 
     def scalar(self, node: Node) -> Any:
+        if getattr(node, "ctag", None) is _STR and isinstance(node, ScalarNode):
+            return node.value  # plain text: no constructor needed
         try:
             return self.constructor.construct_object(node, deep=True)
         except (YAMLError, ValueError, TypeError, OverflowError):
@@ -88,7 +133,7 @@ class _Builder:
 def load_yaml(text: str, line_offset: int = 0) -> YamlDoc:
     """Parse one YAML document; `line_offset` is the number of file lines before `text`."""
     try:
-        node = _yaml.compose(text)
+        node = _compose(text)
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, column = _mark_pos(mark, line_offset)

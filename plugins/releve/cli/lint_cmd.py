@@ -1,0 +1,62 @@
+"""`releve lint`: the lint alone, without building the site, fast enough for pre-commit.
+
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error or a
+root that is not a runbook. Only the model, the lint and the formats are
+imported here: no MkDocs, WeasyPrint or iCalendar on this path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..findings import ERROR
+from ..i18n import t
+from ..lint import lint_runbook
+from ..lint.formats import FORMATS
+from ..model import load_runbook
+from ..settings import load_settings
+from .common import EXIT_FINDINGS, EXIT_OK, CommandError, add_root, add_today, root_of, today_of
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "lint", help="check the runbook (owners, backups, reviews, secrets...) without building"
+    )
+    parser.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        default="text",
+        help="text (default), json, github (annotations), sarif (code scanning), "
+        "markdown (job summary)",
+    )
+    add_today(parser)
+    add_root(parser)
+    parser.set_defaults(func=run)
+
+
+def repo_prefix(root: Path) -> str:
+    """The runbook root relative to the working folder, for GitHub and SARIF paths."""
+    try:
+        rel = Path(os.path.relpath(root, Path.cwd()))
+    except ValueError:  # another drive on Windows
+        return ""
+    if rel == Path(".") or rel.parts[0] == "..":
+        return ""
+    return rel.as_posix() + "/"
+
+
+def run(args: argparse.Namespace) -> int:
+    root = root_of(args)
+    day = today_of(args)
+    settings = load_settings(root)
+    if not (root / "mkdocs.yml").is_file() and not (root / settings.team_file).is_file():
+        raise CommandError(f"{args.root}: {t(settings.language, 'lint.not_runbook')}")
+    runbook = load_runbook(root, settings)
+    findings = lint_runbook(runbook, day, settings)
+    output = FORMATS[args.format](findings, settings.language, prefix=repo_prefix(root))
+    sys.stdout.write(output)
+    sys.stdout.flush()
+    return EXIT_FINDINGS if any(f.severity == ERROR for f in findings) else EXIT_OK
