@@ -128,6 +128,10 @@
     panel.appendChild(values);
 
     var timer = null;
+    function say(text, isError) {
+      message.textContent = text;
+      message.classList.toggle("releve-reveal-error", !!isError);
+    }
     function hide() {
       if (timer) clearInterval(timer);
       timer = null;
@@ -143,22 +147,22 @@
       var chosen = people.filter(function (p) { return p.id === person; })[0] || { name: person };
       var audience = card.getAttribute("data-audience");
       var id = card.getAttribute("data-cred");
-      if (!window.crypto || !crypto.subtle) { message.textContent = s.unavailable; return; }
-      message.textContent = s.working;
+      if (!window.crypto || !crypto.subtle) { say(s.unavailable, true); return; }
+      say(s.working);
       go.disabled = true;
       loadVault(card.getAttribute("data-vault")).then(function (vault) {
         if (!vault || vault.version !== VERSION || !vault.credentials[id]) throw new Error("unavailable");
         var slots = (vault.audiences[vault.credentials[id].audience] || {}).slots || {};
         if (!Object.prototype.hasOwnProperty.call(slots, person)) {
-          message.textContent = fill(s.no_key, { name: chosen.name, audience: audience, person: person });
+          say(fill(s.no_key, { name: chosen.name, audience: audience, person: person }), true);
           return null;
         }
         return open(vault, id, person, passphrase).then(show, function () {
-          message.textContent = s.wrong;
+          say(s.wrong, true);
           pass.focus();
         });
       }, function () {
-        message.textContent = s.unavailable;
+        say(s.unavailable, true);
       }).then(function () { go.disabled = false; });
     });
 
@@ -177,7 +181,7 @@
       hideButton.addEventListener("click", hide);
       values.appendChild(hideButton);
       var left = SHOW_SECONDS;
-      message.textContent = fill(s.hidden_in, { s: left });
+      say(fill(s.hidden_in, { s: left }));
       timer = setInterval(function () {
         left -= 1;
         if (left <= 0) { hide(); return; }
