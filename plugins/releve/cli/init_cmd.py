@@ -40,6 +40,7 @@ def scaffold(target: Path, lang: str, today: date) -> None:
         keep_trailing_newline=True,
         autoescape=False,  # YAML and Markdown sources, written from our own strings
     )
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}  # "reçu", not "re\u00e7u"
     context = {"_": Translator(lang), "lang": lang, "today": today.isoformat()}
     for source in sorted(SCAFFOLD.rglob("*")):
         rel = source.relative_to(SCAFFOLD)

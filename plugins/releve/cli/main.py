@@ -11,7 +11,13 @@ from .. import __version__
 from .common import EXIT_USAGE, CommandError, fail
 
 # Each module defines `register(subparsers)`, which adds its subcommand and sets `func`.
-COMMANDS = ("releve.cli.init_cmd", "releve.cli.vault_cmd", "releve.cli.lint_cmd")
+COMMANDS = (
+    "releve.cli.init_cmd",
+    "releve.cli.vault_cmd",
+    "releve.cli.lint_cmd",
+    "releve.cli.new_cmd",
+    "releve.cli.codeowners_cmd",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

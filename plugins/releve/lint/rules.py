@@ -25,7 +25,23 @@ from .codes import DEFAULT_SEVERITY
 
 Rule = Callable[[Runbook, date, Settings], Iterable[Finding]]
 
-CRED_REF = re.compile(r"\[\[cred:([^\]\n]*)\]\]")
+CRED_REF = re.compile(r"\[\[cred:([^\]\s]*)\]\]")
+_FENCED = re.compile(r"^[ \t]*(```|~~~).*?(?:^[ \t]*\1[^\n]*$|\Z)", re.M | re.S)
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+
+
+def outside_code(markdown: str) -> str:
+    """The text with fenced blocks and code spans blanked, offsets and lines kept.
+
+    `[[cred:ID]]` inside code is an example, not a reference: the site shows it as is.
+    """
+    if "`" not in markdown and "~~~" not in markdown:
+        return markdown
+
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    return _CODE_SPAN.sub(blank, _FENCED.sub(blank, markdown))
 
 
 def finding(code: str, pos: Pos, key: str, **args: object) -> Finding:
@@ -138,7 +154,9 @@ def rb005_unknown_credential(
                 )
     pages: list = [*runbook.procedures, *runbook.clients.values()]
     for page in pages:
-        for match in CRED_REF.finditer(page.body):
+        if "[[cred:" not in page.body:
+            continue
+        for match in CRED_REF.finditer(outside_code(page.body)):
             cred = match.group(1).strip()
             if cred not in runbook.credentials:
                 line, column = _line_of(page.body, match.start())

@@ -1,0 +1,175 @@
+"""`releve new PATH --owner P --backup Q[,R]`: a new procedure from the team's template.
+
+The template is the runbook's `.releve/procedure.md` (written by `releve init`,
+a Jinja template with title, service, clients, owner, backup and today), else
+the one shipped with Relève. People and clients are checked against the model
+before anything is written; an existing file is never overwritten; the new
+page must pass the lint without errors, or nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..findings import ERROR
+from ..i18n import t
+from ..lint import lint_runbook
+from ..model import load_runbook
+from ..model.fields import ID_RE
+from ..model.sources import split_page
+from ..settings import Settings, load_settings
+from .common import EXIT_FINDINGS, CommandError, add_root, add_today, root_of, today_of
+
+PACKAGED = Path(__file__).resolve().parent.parent / "scaffold" / ".releve" / "procedure.md.j2"
+TEAM_TEMPLATE = ".releve/procedure.md"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("new", help="scaffold a procedure from the template")
+    parser.add_argument("path", help="the new file, e.g. procedures/billing/late-payments.md")
+    parser.add_argument("--owner", required=True, help="person id of the owner")
+    parser.add_argument("--backup", required=True, help="person ids of the backups: Q[,R]")
+    parser.add_argument("--service", help="service id (default: the folder under procedures/)")
+    parser.add_argument("--client", default="", help="client ids: C[,D]")
+    parser.add_argument("--title", help="title (default: from the file name)")
+    add_today(parser)
+    add_root(parser)
+    parser.set_defaults(func=run)
+
+
+def _ids(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def target_path(root: Path, raw: str, settings: Settings, lang: str) -> Path:
+    """PATH relative to the root; a path not starting with procedures/ is placed under it."""
+    folder = settings.procedures_dir
+    path = Path(raw)
+    if path.suffix != ".md":
+        raise CommandError(f"{raw}: {t(lang, 'new.not_md', dir=folder)}")
+    if path.is_absolute():
+        full = path.resolve()
+    else:
+        if path.parts[0] != folder:
+            path = Path(folder) / path
+        full = (root / path).resolve()
+    if not full.is_relative_to((root / folder).resolve()):
+        raise CommandError(f"{raw}: {t(lang, 'new.outside', dir=folder)}")
+    return full
+
+
+def _template_text(root: Path, lang: str) -> tuple[str, str]:
+    """(Jinja source, name) of the procedure template: the team's, else the packaged one."""
+    own = root / TEAM_TEMPLATE
+    if own.is_file():
+        return own.read_text(encoding="utf-8-sig"), TEAM_TEMPLATE
+    from jinja2 import Environment
+
+    from ..i18n import Translator
+
+    env = Environment(keep_trailing_newline=True, autoescape=False)
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}  # "reçu", not "re\u00e7u"
+    source = PACKAGED.read_text(encoding="utf-8")
+    return env.from_string(source).render(_=Translator(lang), lang=lang), "procedure.md.j2"
+
+
+def render_procedure(source: str, name: str, context: dict[str, str], lang: str) -> str:
+    """Render the template; a title YAML cannot read plainly is passed quoted instead."""
+    from jinja2 import Environment, StrictUndefined, TemplateError
+
+    env = Environment(keep_trailing_newline=True, autoescape=False, undefined=StrictUndefined)
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
+    try:
+        template = env.from_string(source)
+        attempts = [context, {**context, "title": json.dumps(context["title"])}]
+        problem = ""
+        for attempt in attempts:
+            text = template.render(attempt)
+            page = split_page(text.replace("\r\n", "\n"), name)
+            data = page.meta.data if isinstance(page.meta.data, dict) else {}
+            if page.findings:
+                problem = page.findings[0].message(lang)
+            elif str(data.get("title", context["title"])) == context["title"]:
+                return text
+            else:
+                problem = "title"
+    except TemplateError as err:
+        problem = str(err).splitlines()[0] if str(err) else type(err).__name__
+    raise CommandError(t(lang, "new.bad_template", template=name, problem=problem))
+
+
+def _check_people(runbook, owner: str, backups: list[str], settings: Settings, lang: str) -> None:
+    people = runbook.team.people
+    known = ", ".join(sorted(people)) or "-"
+    for person, flag in [(owner, "--owner"), *[(b, "--backup") for b in backups]]:
+        if person not in people:
+            raise CommandError(
+                t(lang, "new.unknown_person", person=person, flag=flag,
+                  team=settings.team_file, known=known)
+            )  # fmt: skip
+    for backup in backups:
+        if backup == owner:
+            raise CommandError(t(lang, "new.backup_is_owner", person=backup))
+
+
+def run(args: argparse.Namespace) -> int:
+    root = root_of(args)
+    settings = load_settings(root)
+    lang = settings.language
+    day = today_of(args)
+    path = target_path(root, args.path, settings, lang)
+    rel = path.relative_to(root).as_posix()
+    if path.exists() or path.is_symlink():
+        raise CommandError(f"{rel}: {t(lang, 'new.exists')}", EXIT_FINDINGS)
+    proc_id = path.stem
+    if not ID_RE.match(proc_id):
+        raise CommandError(f"{rel}: {t(lang, 'new.bad_id', value=proc_id)}")
+
+    runbook = load_runbook(root, settings)
+    owner, backups, clients = args.owner.strip(), _ids(args.backup), _ids(args.client)
+    _check_people(runbook, owner, backups, settings, lang)
+    for client in clients:
+        if client not in runbook.clients:
+            known = ", ".join(sorted(runbook.clients)) or "-"
+            raise CommandError(
+                t(lang, "new.unknown_client", client=client, dir=settings.clients_dir, known=known)
+            )
+    existing = runbook.procedure(proc_id)
+    if existing is not None:
+        raise CommandError(t(lang, "new.dup_id", id=proc_id, other=existing.path), EXIT_FINDINGS)
+    under = path.relative_to((root / settings.procedures_dir).resolve()).parts
+    service = args.service or (under[0] if len(under) > 1 else "")
+    if not service:
+        raise CommandError(t(lang, "new.no_service", dir=settings.procedures_dir))
+    if not ID_RE.match(service):
+        raise CommandError(f"--service {service}: {t(lang, 'new.bad_id', value=service)}")
+
+    title = (args.title or proc_id.replace("-", " ").capitalize()).strip()
+    context = {
+        "title": title,
+        "service": service,
+        "clients": ", ".join(clients),
+        "owner": owner,
+        "backup": ", ".join(backups),
+        "today": day.isoformat(),
+    }
+    source, name = _template_text(root, lang)
+    text = render_procedure(source, name, context, lang)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:  # never overwrite, even in a race
+        handle.write(text)
+    errors = [
+        f
+        for f in lint_runbook(load_runbook(root, settings), day, settings)
+        if f.path == rel and f.severity == ERROR
+    ]
+    if errors:
+        path.unlink()
+        raise CommandError(
+            t(lang, "new.bad_template", template=name, problem=errors[0].text(lang)), EXIT_FINDINGS
+        )
+    print(t(lang, "new.created", path=rel))
+    return 0
