@@ -183,7 +183,7 @@ def test_check_reports_every_broken_reference(sealed):
     proc = root / "procedures" / "ops" / "bank.md"
     proc.write_text(
         proc.read_text(encoding="utf-8").replace("credentials: [bank]", "credentials: [bank, nope]")
-        + "\nAlso [[cred:ghost]].\n",
+        + "\nAlso [[cred:ghost]].\n\nExample: `[[cred:in-code]]`.\n\n```\n[[cred:in-fence]]\n```\n",
         encoding="utf-8",
     )
     team = root / "team.yml"
@@ -194,6 +194,7 @@ def test_check_reports_every_broken_reference(sealed):
     out = r.stderr
     assert "procedures/ops/bank.md:" in out and "RB005" in out and "'nope'" in out
     assert "'ghost'" in out
+    assert "in-code" not in out and "in-fence" not in out  # examples in code are not references
     ghost = next(line for line in out.splitlines() if "ghost" in line)
     assert ghost.startswith("procedures/ops/bank.md:13:")  # the body line of the inline reference
     assert "'ana' holds a key for 'ops' without that role" in out

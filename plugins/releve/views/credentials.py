@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ..i18n import Translator
 from ..model import Procedure, Runbook
-from ..vault.check import CRED_REF, references
+from ..vault.check import CODE_SPAN, CRED_REF, FENCE, references
 from .render import render
 from .site import Links, person_uri, procedure_uri
 
@@ -100,8 +100,6 @@ class CredentialCards:
 
 # --- inline references: [[cred:ID]] in Markdown ---------------------------------
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _TOKEN = re.compile(r"RELEVECREDREF(\d+)X")
 
 
@@ -119,7 +117,7 @@ def mark_inline(markdown: str) -> tuple[str, list[str]]:
 
     out, in_fence, fence = [], False, ""
     for line in markdown.splitlines(keepends=True):
-        start = _FENCE.match(line)
+        start = FENCE.match(line)
         if start and (not in_fence or start.group(1) == fence):
             in_fence, fence = not in_fence, start.group(1)
             out.append(line)
@@ -128,7 +126,7 @@ def mark_inline(markdown: str) -> tuple[str, list[str]]:
             out.append(line)
             continue
         pieces, last = [], 0
-        for span in _CODE_SPAN.finditer(line):
+        for span in CODE_SPAN.finditer(line):
             pieces.append(CRED_REF.sub(token, line[last : span.start()]))
             pieces.append(span.group(0))
             last = span.end()
