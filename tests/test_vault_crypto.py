@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from releve.vault import crypto, ops, store
 from releve.vault.crypto import MIN_ITERATIONS, Refused
@@ -378,3 +380,27 @@ def test_meta_hash_is_canonical_json():
     assert expected == '{"audience":"ops","id":"x","label":"É \\"q\\"","url":null}'
     digest = hashlib.sha256(expected.encode()).hexdigest()
     assert crypto.meta_hash("x", 'É "q"', None, "ops") == digest
+
+
+# --- any clear metadata survives the file (else its values would no longer open) ---
+
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(label=TEXT, url=st.none() | TEXT, note=TEXT)
+def test_any_label_and_url_round_trip_through_the_file(label, url, note):
+    sealed = {"password": crypto.Sealed(b"n" * 12, b"v" * 20)}
+    entry = store.Entry("x", label, "ops", url, DAY, sealed, {"used_for": note})
+    text = store.dump(store.Vault(credentials={"x": entry}))
+    again = store.parse(text)
+    if label.strip():
+        assert again.problems == []
+        assert again.credentials["x"] == entry
+        assert store.dump(again) == text
+    else:
+        assert again.problems  # a blank label is reported, never a crash
+
+
+def test_ids_with_a_trailing_newline_are_refused():
+    refused("vault.bad_id_arg", add, store.Vault(), "bank\n")

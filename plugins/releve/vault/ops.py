@@ -98,11 +98,11 @@ def add(
     **kdf: Any,
 ) -> Vault:
     """Seal `value` as `cred_id`/`field`; the first add for an audience creates it for `me`."""
-    if not ID_RE.match(cred_id):
+    if not ID_RE.fullmatch(cred_id):
         raise VaultError("vault.bad_id_arg", USAGE, id=cred_id)
-    if not FIELD_RE.match(field):
+    if not FIELD_RE.fullmatch(field):
         raise VaultError("vault.bad_field_arg", USAGE, field=field)
-    if not ID_RE.match(audience):
+    if not ID_RE.fullmatch(audience):
         raise VaultError("vault.unknown_audience", USAGE, audience=audience)
     _audience_is_role(people, audience)
     if audience not in _person(people, me):

@@ -148,7 +148,7 @@ class _Reader:
         label, audience, url = value.get("label"), value.get("audience"), value.get("url")
         rotated = value.get("rotated")
         ok = isinstance(label, str) and label.strip()
-        ok = ok and isinstance(audience, str) and ID_RE.match(audience)
+        ok = ok and isinstance(audience, str) and ID_RE.fullmatch(audience)
         ok = ok and (url is None or isinstance(url, str))
         ok = ok and (rotated is None or isinstance(rotated, date))
         if not ok:
@@ -162,7 +162,7 @@ class _Reader:
         for name, sealed in raw_fields.items():
             fwhere = f"{where}.fields.{name}"
             if (
-                not FIELD_RE.match(str(name))
+                not FIELD_RE.fullmatch(str(name))
                 or not isinstance(sealed, dict)
                 or set(sealed) != {"nonce", "value"}
             ):
@@ -238,7 +238,7 @@ def parse(text: str, path: str = "vault.yml") -> Vault:
     for aud, spec in audiences.items():
         where = f"audiences.{aud}"
         slots_data = spec.get("slots") if isinstance(spec, dict) else None
-        if not ID_RE.match(str(aud)) or not isinstance(slots_data, dict | None):
+        if not ID_RE.fullmatch(str(aud)) or not isinstance(slots_data, dict | None):
             reader.problem(where, "vault.bad_audience", audience=aud)
             continue
         slots = {}
@@ -250,7 +250,7 @@ def parse(text: str, path: str = "vault.yml") -> Vault:
         if str(aud) in blocks["audiences"]:
             vault.original[("audiences", str(aud))] = (blocks["audiences"][str(aud)], spec)
     for cred_id, value in credentials.items():
-        if not ID_RE.match(str(cred_id)):
+        if not ID_RE.fullmatch(str(cred_id)):
             reader.problem(f"credentials.{cred_id}", "vault.bad_id", id=cred_id)
             continue
         entry = reader.entry(str(cred_id), value)
@@ -276,9 +276,17 @@ def _scalar(value: Any) -> str:
         return json.dumps(value)
     if isinstance(value, int | date):
         return str(value) if isinstance(value, int) else value.isoformat()
-    if isinstance(value, str) and PLAIN_RE.match(value) and value not in RESERVED:
+    if isinstance(value, str) and PLAIN_RE.fullmatch(value) and value not in RESERVED:
         return value
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _UNPRINTABLE.sub(_escape, json.dumps(value, ensure_ascii=False, default=str))
+
+
+# JSON leaves these raw, but YAML rejects them or reads them as line breaks: escape them.
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def _escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group(0)):04x}"
 
 
 def _flow(mapping: dict[str, Any]) -> str:
@@ -292,7 +300,8 @@ def _emit_entry(entry: Entry) -> str:
             out.append("    fields:\n")
             out += [f"      {name}: {_flow(s)}\n" for name, s in value.items()]
         elif isinstance(value, dict | list):
-            out.append(f"    {key}: {json.dumps(value, ensure_ascii=False, default=str)}\n")
+            flow = json.dumps(value, ensure_ascii=False, default=str)
+            out.append(f"    {key}: {_UNPRINTABLE.sub(_escape, flow)}\n")
         else:
             out.append(f"    {key}: {_scalar(value)}\n")
     return "".join(out)
