@@ -67,7 +67,7 @@ def built(tmp_path_factory):
     people = {"elodie": {"ops"}, "rene": {"ops"}, "zoe": {"finance"}}
     assert SEALED_AS["elodie"] != TYPED_AS["elodie"] and SEALED_AS["rene"] != TYPED_AS["rene"]
     v = ops.add(store.Vault(), people, "elodie", SEALED_AS["elodie"], "banque", "ops", CANARY,
-                today=date(2026, 11, 2), label="Banque « opérations »",
+                today=date(2026, 11, 2), label="Banque « opérations » \"q\" \\ \t",
                 url="https://banque.example/")  # fmt: skip
     v = ops.grant(v, people, "elodie", SEALED_AS["elodie"], "ops", "rene", SEALED_AS["rene"])
     assert v.audiences["ops"]["rene"].iterations == MIN_ITERATIONS  # real iterations
