@@ -176,6 +176,10 @@ def test_check_without_and_with_a_passphrase(sealed):
     assert r.returncode == 0 and "1" in r.stdout, r.stderr
     r = vault(sealed, "check", passphrase="wrong passphrase entirely")
     assert r.returncode == 1 and "wrong passphrase" in r.stderr
+    r = vault(sealed, "check", who="ana", passphrase=None)  # RELEVE_USER alone: structure only
+    assert r.returncode == 0 and "opened" not in r.stdout, r.stderr
+    r = vault(sealed, "check", "--as", "ana", who=None, passphrase=None)  # asked, no terminal
+    assert r.returncode == 2 and "RELEVE_PASSPHRASE" in r.stderr
 
 
 def test_check_reports_every_broken_reference(sealed):

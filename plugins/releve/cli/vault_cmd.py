@@ -190,7 +190,8 @@ def run_check(s: Session) -> int:
     findings = check_vault(s.vault, s.runbook)
     for finding in findings:
         print(finding.text(s.lang), file=sys.stderr)
-    who = s.args.who or os.environ.get(ENV_USER)
+    # Open values when asked: --as, or RELEVE_USER with RELEVE_PASSPHRASE (no surprise prompt).
+    who = s.args.who or (os.environ.get(ENV_USER) if os.environ.get(ENV_PASS) else None)
     if who and not s.vault.problems:
         me = s.me()
         opened, failed = ops.open_all(s.vault, me, s.passphrase(me))
