@@ -44,8 +44,9 @@ def outside_code(markdown: str) -> str:
     return _CODE_SPAN.sub(blank, _FENCED.sub(blank, markdown))
 
 
-def finding(code: str, pos: Pos, key: str, **args: object) -> Finding:
-    return Finding(code, pos.path, pos.line, pos.column, key, args, DEFAULT_SEVERITY[code])
+def finding(code: str, pos: Pos, message: str, /, **args: object) -> Finding:
+    """A finding of `code` at `pos`, with the default severity of its code."""
+    return Finding(code, pos.path, pos.line, pos.column, message, args, DEFAULT_SEVERITY[code])
 
 
 def _team_is_broken(runbook: Runbook) -> bool:

@@ -48,9 +48,9 @@ _LABELS = (
     r"codes?[\s_-]d['’]?acc[eè]s|(?:code[\s_-])?(?:pin|nip)(?:[\s_-]code)?|"
     r"secret|login[\s_-]password|identifiants?[\s_-]de[\s_-]connexion[\s_-]mot[\s_-]de[\s_-]passe"
 )
-_PIN_LABEL = re.compile(r"pin|nip|code|passcode", re.IGNORECASE)
+_PIN_LABEL = re.compile(r"pin|nip|code", re.IGNORECASE)
 _LABEL = re.compile(
-    r"(?<![\w-])(?P<label>" + _LABELS + r")(?![\w-])"
+    r"(?<![\w-])(?P<label>" + _LABELS + r")(?![\w-])[*_`]*"
     r"(?P<between>(?:[ \t]+[^\s:=|]{1,24}){0,4}?)"
     r"[ \t]*(?P<sep>:=|=|:|\||->|→|\b(?:is|was|est|était|sera)\b)[ \t]*(?P<value>[^\n|]*)",
     re.IGNORECASE,
@@ -120,8 +120,7 @@ def _password_value(label: str, sep: str, value: str) -> bool:
         return False
     if first.casefold() in _STOPWORDS:
         return False
-    last_word = re.split(r"[\s_-]", label)[-1]
-    if _PIN_LABEL.fullmatch(last_word) and re.fullmatch(r"\d{4,12}[#*]?", first):
+    if _PIN_LABEL.search(label) and re.fullmatch(r"\d{4,12}[#*]?", first):
         return True  # PIN 4821, code d'accès 4821#
     return _strong(first)
 
@@ -357,9 +356,13 @@ def _find(text: str) -> Iterator[tuple[int, str]]:
                     yield offset + match.start(), "entropy"
 
 
+# When two detectors fire at the same place, the most specific names the kind.
+_PRECEDENCE = ("private_key", "token", "url_password", "card", "iban", "password", "entropy")
+
+
 def scan_text(text: str) -> list[Hit]:
     """Secrets in a text, at most one hit per line (the first), never their values."""
-    found = sorted(_find(text))
+    found = sorted(_find(text), key=lambda hit: (hit[0], _PRECEDENCE.index(hit[1])))
     if not found:
         return []
     hits: dict[int, Hit] = {}
@@ -415,12 +418,18 @@ _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 def _ids_only(value: Any) -> bool:
     if isinstance(value, list):
         return all(_ids_only(v) for v in value)
-    return not isinstance(value, str | dict) or bool(_ID.fullmatch(value))
+    if isinstance(value, str):
+        return bool(_ID.fullmatch(value))
+    return not isinstance(value, dict)
 
 
 def _meta_hits(page: Any) -> Iterator[tuple[Pos, str]]:
     """Secrets in front-matter values, scanned as one text, mapped back to their lines."""
-    meta = {k: v for k, v in page.meta.items() if k not in _ID_KEYS or not _ids_only(v)}
+    meta = {
+        k: v
+        for k, v in page.meta.items()
+        if k != "releve_ignore" and (k not in _ID_KEYS or not _ids_only(v))
+    }
     owners: list[tuple[Pos, int, bool]] = []  # per joined line: key position, line, block?
     texts = []
     for path, key, value in _scalars(meta, ""):
