@@ -27,7 +27,8 @@ class RelevePluginConfig(Config):
     """Per-code severity override: `{RB010: error, RB012: off}`."""
     service_titles = c.Type(dict, default={})
     """Display names of services: `{medias-sociaux: Médias sociaux}`; default: the id."""
-    binder = c.Type(bool, default=True)
-    """Build the PDF binders with the site (switch off for a faster `mkdocs serve`)."""
+    binder = c.Choice((True, False, "auto"), default="auto")
+    """PDF binders with the site: true, false, or auto (built by `mkdocs build` for runbooks
+    of up to 200 procedures, skipped by `mkdocs serve` and for larger runbooks)."""
     nav = c.Type(bool, default=True)
     """Build the navigation (dashboard, services, clients, people) when mkdocs.yml has no `nav`."""

@@ -61,7 +61,11 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        self.serving = False
         self._reset()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def _reset(self) -> None:
         self.runbook: Runbook | None = None
@@ -85,7 +89,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             repo_url=config.repo_url,
             edit_uri=config.edit_uri,
             site_name=config.site_name,
-            binder=self.config.binder,
+            binder=self.config.binder is True,
         )
         try:
             self.today = today()
@@ -102,6 +106,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         self.runbook = runbook = load_runbook(self.root, self.settings)
         self.findings = lint_runbook(runbook, self.today, self.settings)
+        count = len(runbook.procedures)
+        self.settings.binder = binders_wanted(self.config.binder, count, self.serving)
         self.cards = CredentialCards(runbook, self.settings.language)
         # Sealed parts for the Reveal button: a JSON file, never page text (not indexed).
         vault = load_vault(self.root / self.settings.vault_file, self.settings.vault_file)
@@ -252,6 +258,20 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+BINDER_AUTO_LIMIT = 200
+
+
+def binders_wanted(option: bool | str, procedures: int, serving: bool) -> bool:
+    """Resolve `binder: auto`: PDFs cost about 0.1 s a page, too slow for serve or big runbooks."""
+    if option == "auto":
+        if serving or procedures > BINDER_AUTO_LIMIT:
+            log.info(f"releve: binders skipped (binder: auto, {procedures} procedures); "
+                     "set `binder: true` to build them")  # fmt: skip
+            return False
+        return True
+    return bool(option)
 
 
 def _after_title(html: str, card: str) -> str:
