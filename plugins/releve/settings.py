@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
 
 from .i18n import language_of
 
@@ -57,7 +58,13 @@ class _TolerantLoader(YAML):
                 return node.value
             return None
 
-        self.constructor.add_multi_constructor("", any_tag)
+        # A subclass: add_multi_constructor is a class method, and on SafeConstructor
+        # itself it would make every later YAML read (the model's) accept any tag.
+        class Tolerant(SafeConstructor):
+            pass
+
+        Tolerant.add_multi_constructor("", any_tag)
+        self.Constructor = Tolerant
 
 
 def plugin_options(config: dict[str, Any]) -> dict[str, Any]:

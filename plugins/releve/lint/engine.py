@@ -32,15 +32,33 @@ RULES: list[rules.Rule] = [
 ]
 
 
+MAX_HORIZON = 3_660  # days: ten years of coverage is plenty, and keeps RB013 fast
+
+
+def sane(settings: object) -> Settings:
+    """Settings with usable thresholds: mkdocs.yml read by the CLI is not validated by MkDocs."""
+    if not isinstance(settings, Settings):
+        return Settings()
+    defaults = Settings()
+    fixed = {}
+    for name in ("review_every", "drill_every", "max_words", "horizon"):
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            fixed[name] = getattr(defaults, name)
+    if settings.horizon > MAX_HORIZON and "horizon" not in fixed:
+        fixed["horizon"] = MAX_HORIZON
+    return replace(settings, **fixed) if fixed else settings
+
+
 def severity_of(code: str, settings: Settings) -> str:
-    level = str(settings.severity.get(code, "")).lower() if settings.severity else ""
+    levels = settings.severity if isinstance(settings.severity, dict) else {}
+    level = str(levels.get(code, "")).lower()
     return level if level in LEVELS else DEFAULT_SEVERITY.get(code, "error")
 
 
 def lint_runbook(runbook: Runbook, today: date, settings: Settings | None = None) -> list[Finding]:
     """Model findings plus rule findings, with severities from settings; 'off' drops a code."""
-    settings = settings or runbook.config or Settings()
-    assert isinstance(settings, Settings)
+    settings = sane(settings or runbook.config or Settings())
     findings = list(runbook.findings)
     for rule in RULES:
         findings.extend(rule(runbook, today, settings))

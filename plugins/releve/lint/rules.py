@@ -165,6 +165,14 @@ def rb005_unknown_credential(
                 yield finding("RB005", pos, key, credential=cred, vault=vault)
 
 
+def add_days(day: date, days: int) -> date:
+    """`day` plus `days`, saturating at the last representable date (review_every: 10**9)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
 def _review_every(proc: Procedure, settings: Settings) -> int:
     return proc.review_every or settings.review_every
 
@@ -178,7 +186,7 @@ def rb010_review_overdue(runbook: Runbook, today: date, settings: Settings) -> I
                     "RB010", proc.pos_of("title"), "lint.never_reviewed", today=today.isoformat()
                 )
             continue
-        due = proc.reviewed + timedelta(days=every)
+        due = add_days(proc.reviewed, every)
         if due < today:
             yield finding(
                 "RB010",
@@ -199,7 +207,7 @@ def rb011_drill_overdue(runbook: Runbook, today: date, settings: Settings) -> It
             if "last_drill" not in proc.meta:
                 yield finding("RB011", proc.pos_of("priority"), "lint.never_drilled")
             continue
-        if proc.last_drill + timedelta(days=every) < today:
+        if add_days(proc.last_drill, every) < today:
             yield finding(
                 "RB011",
                 proc.pos_of("last_drill"),

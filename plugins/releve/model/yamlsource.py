@@ -84,17 +84,29 @@ def _mark_pos(mark: Any, line_offset: int) -> tuple[int, int]:
     return (mark.line + 1 + line_offset, mark.column + 1)
 
 
+MAX_VALUES = 100_000  # far above any real front-matter or team file
+MAX_FLOW_OPENINGS = 5_000  # libyaml slows down quadratically on thousands of open brackets
+
+
+class _TooBig(Exception):
+    pass
+
+
 class _Builder:
     def __init__(self, line_offset: int) -> None:
         self.offset = line_offset
         self.positions: dict[str, tuple[int, int]] = {}
         self.problems: list[YamlProblem] = []
         self.constructor = SafeConstructor(loader=_yaml)
+        self.count = 0
 
     def pos(self, node: Node) -> tuple[int, int]:
         return _mark_pos(node.start_mark, self.offset)
 
     def build(self, node: Node, path: str) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:  # aliases can expand a few lines into billions of values
+            raise _TooBig
         if path:
             self.positions.setdefault(path, self.pos(node))
         if isinstance(node, MappingNode):
@@ -132,6 +144,8 @@ class _Builder:
 
 def load_yaml(text: str, line_offset: int = 0) -> YamlDoc:
     """Parse one YAML document; `line_offset` is the number of file lines before `text`."""
+    if text.count("[") + text.count("{") > MAX_FLOW_OPENINGS:
+        return YamlDoc(None, {}, [YamlProblem(line_offset + 1, 1, "yaml.too_deep")])
     try:
         node = _compose(text)
     except MarkedYAMLError as err:
@@ -152,6 +166,6 @@ def load_yaml(text: str, line_offset: int = 0) -> YamlDoc:
     builder = _Builder(line_offset)
     try:
         data = builder.build(node, "")
-    except RecursionError:
+    except (RecursionError, _TooBig):
         return YamlDoc(None, {}, [YamlProblem(line_offset + 1, 1, "yaml.too_deep")])
     return YamlDoc(data, builder.positions, builder.problems)

@@ -1,0 +1,173 @@
+"""`releve lint`: exit codes, formats (text, JSON, GitHub, SARIF, Markdown), language."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import releve
+from releve.findings import Finding
+from releve.lint.formats import escape_data, escape_property, github, markdown
+
+SCHEMA = Path("/work/shared/schemas/sarif-schema-2.1.0.json")
+GOOD = """\
+title: Triage the inbox
+service: ops
+owner: ana
+backup: [ben]
+priority: important
+success_criteria: [Inbox is empty at noon]
+reviewed: 2026-11-01
+"""
+
+
+@pytest.fixture
+def broken(make_runbook):
+    """A runbook with one error (no backup) and one warning (review overdue)."""
+    rb = make_runbook()
+    no_backup = GOOD.replace("owner: ana", "owner: ben").replace("backup: [ben]\n", "")
+    rb.procedure("ops/triage.md", no_backup)
+    rb.procedure("ops/old.md", GOOD.replace("2026-11-01", "2025-01-01"))
+    return rb
+
+
+def test_clean_runbook_exits_0(make_runbook):
+    rb = make_runbook()
+    rb.procedure("ops/triage.md", GOOD)
+    result = releve("lint", "--root", str(rb.root))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "No problems found.\n"
+
+
+def test_warnings_only_exit_0_errors_exit_1(broken):
+    result = releve("lint", "--root", str(broken.root))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "procedures/ops/old.md:8:1: warning RB010 review overdue since 2025-06-30 (last review "
+        "2025-01-01, every 180 days); check the procedure and update `reviewed`",
+        "procedures/ops/triage.md:4:1: error RB001 procedure has no backup; add `backup: "
+        "[person-id]` with someone who can do it when the owner is away",
+        "1 error(s), 1 warning(s)",
+    ]
+    (broken.root / "procedures/ops/triage.md").unlink()
+    assert releve("lint", "--root", str(broken.root)).returncode == 0
+
+
+def test_today_option_and_environment(broken):
+    early = releve("lint", "--root", str(broken.root), "--format", "json", "--today", "2025-02-01")
+    assert "RB010" not in {f["code"] for f in json.loads(early.stdout)}
+    late = releve("lint", "--root", str(broken.root), "--format", "json", today="2026-11-23")
+    assert "RB010" in {f["code"] for f in json.loads(late.stdout)}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--today", "2026-13-01"], ["--format", "yaml"], ["--root", "/nonexistent/folder"]],
+)
+def test_usage_errors_exit_2_with_one_line(broken, args):
+    result = releve("lint", "--root", str(broken.root), *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+
+
+def test_folder_that_is_not_a_runbook_exits_2(tmp_path):
+    result = releve("lint", "--root", str(tmp_path))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "mkdocs.yml" in result.stderr
+
+
+def test_json_is_a_list_of_findings_with_relative_paths(broken):
+    result = releve("lint", "--root", str(broken.root), "--format", "json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert [(f["path"], f["line"], f["column"], f["code"], f["severity"]) for f in data] == [
+        ("procedures/ops/old.md", 8, 1, "RB010", "warning"),
+        ("procedures/ops/triage.md", 4, 1, "RB001", "error"),
+    ]
+    assert set(data[0]) == {"path", "line", "column", "code", "severity", "message"}
+
+
+def test_messages_follow_the_theme_language(make_runbook):
+    rb = make_runbook(lang="fr")
+    rb.procedure(
+        "ops/triage.md", GOOD.replace("owner: ana", "owner: ben").replace("backup: [ben]\n", "")
+    )
+    result = releve("lint", "--root", str(rb.root))
+    assert "la procédure n'a pas de relève" in result.stdout
+    assert result.stdout.splitlines()[-1] == "1 erreur(s), 0 avertissement(s)"
+
+
+def test_sarif_validates_against_the_official_schema(broken):
+    jsonschema = pytest.importorskip("jsonschema")
+    result = releve("lint", "--root", str(broken.root), "--format", "sarif")
+    assert result.returncode == 1
+    log = json.loads(result.stdout)
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.validate(log, schema)
+    (run,) = log["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules][:14] == [f"RB{n:03d}" for n in range(1, 15)]
+    for rule in rules:
+        assert rule["name"] and rule["shortDescription"]["text"] and rule["help"]["text"]
+        assert rule["fullDescription"]["text"]
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning")
+    results = {r["ruleId"]: r for r in run["results"]}
+    assert results["RB001"]["level"] == "error"
+    assert rules[results["RB001"]["ruleIndex"]]["id"] == "RB001"
+    location = results["RB001"]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "procedures/ops/triage.md"
+    assert location["region"] == {"startLine": 4, "startColumn": 1}
+
+
+def test_sarif_of_a_clean_runbook_validates_too(make_runbook):
+    jsonschema = pytest.importorskip("jsonschema")
+    rb = make_runbook()
+    rb.procedure("ops/triage.md", GOOD)
+    log = json.loads(releve("lint", "--root", str(rb.root), "--format", "sarif").stdout)
+    jsonschema.validate(log, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert log["runs"][0]["results"] == []
+
+
+def test_github_format_line_by_line(broken):
+    result = releve("lint", "--root", str(broken.root), "--format", "github")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "::warning file=procedures/ops/old.md,line=8,col=1,title=RB010 Review overdue::"
+        "review overdue since 2025-06-30 (last review 2025-01-01, every 180 days); "
+        "check the procedure and update `reviewed`",
+        "::error file=procedures/ops/triage.md,line=4,col=1,title=RB001 Procedure has no backup::"
+        "procedure has no backup; add `backup: [person-id]` with someone who can do it when "
+        "the owner is away",
+    ]
+
+
+def test_github_paths_are_relative_to_the_working_folder(broken):
+    result = releve("lint", "--root", "rb", "--format", "github", cwd=broken.root.parent)
+    assert result.stdout.splitlines()[1].startswith("::error file=rb/procedures/ops/triage.md,")
+
+
+def test_github_escaping():
+    assert escape_data("100% done\r\nnext") == "100%25 done%0D%0Anext"
+    assert escape_property("a,b:c%\n") == "a%2Cb%3Ac%25%0A"
+    finding = Finding(
+        "RB014", "procedures/a,b:c%.md", 3, 2, "lint.unknown_key", {"key": "x\ny%"}, "warning"
+    )
+    (line,) = github([finding], "en").splitlines()
+    assert line == (
+        "::warning file=procedures/a%2Cb%3Ac%25.md,line=3,col=2,title=RB014 Unknown front-matter "
+        "key::unknown key 'x%0Ay%25'; check the spelling or remove it"
+    )
+
+
+def test_markdown_summary_escapes_table_cells(broken):
+    result = releve("lint", "--root", str(broken.root), "--format", "markdown")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "### Relève lint"
+    assert "| ❌ error | RB001 | `procedures/ops/triage.md:4` |" in result.stdout
+    finding = Finding("RB014", "p.md", 1, 1, "lint.unknown_key", {"key": "a|b<script>"})
+    table = markdown([finding], "en")
+    assert "a\\|b&lt;script&gt;" in table and "<script>" not in table
