@@ -17,6 +17,7 @@ COMMANDS = (
     "releve.cli.lint_cmd",
     "releve.cli.new_cmd",
     "releve.cli.codeowners_cmd",
+    "releve.cli.binder_cmd",
 )
 
 

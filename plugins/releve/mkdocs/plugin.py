@@ -11,6 +11,7 @@ Events used, and why:
   parsed, and the title from our front-matter.
 - `on_page_content`: put the header card (owner, backups, client...) into the
   page body, where Material's search indexes it.
+- `on_post_build`: write the PDF binders into the site (plugin option `binder`).
 - `on_serve`: watch the runbook sources outside `docs_dir`.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +31,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .. import binder as binders
+from ..binder import site as binder_site
 from ..findings import ERROR, Finding
 from ..i18n import Translator, language_of
 from ..lint import lint_runbook
@@ -242,13 +246,42 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             html = fill_inline(html, self.inline.get(page.file.src_uri, []),
                                lambda cid: self.cards.card(cid, links, here))  # fmt: skip
         if obj is None or self.runbook is None:
-            return html
+            link = self._binder_link(page.file.src_uri, links)
+            return _after_title(html, link) if link else html
         lang = self.settings.language
         if isinstance(obj, Procedure):
             card = views.procedure_card(self.runbook, obj, lang, links)
             return _after_title(html, card + self.cards.procedure_block(obj, links))
         card = views.client_card(self.runbook, obj, lang, links)
+        card += self._binder_link(page.file.src_uri, links)
         return _after_title(html, card) + views.client_after(self.runbook, obj, lang, links)
+
+    # binders ---------------------------------------------------------------
+    def _binder_link(self, src_uri: str, links: Links) -> str:
+        """Download links of the binders this build publishes; "" when `binder: false`."""
+        if not self.settings.binder or self.runbook is None:
+            return ""
+        lang = self.settings.language
+        if src_uri == HOME:
+            return binder_site.link_block(binders.ALL, None, lang, links)
+        obj = self.sources.get(src_uri)
+        if isinstance(obj, Client):
+            return binder_site.link_block(binders.CLIENT, obj.id, lang, links)
+        person = src_uri.removeprefix("people/").removesuffix(".md")
+        if person in self.runbook.team.people and person_uri(person) == src_uri:
+            return binder_site.link_block(binders.PERSON, person, lang, links)
+        return ""
+
+    def on_post_build(self, /, *, config: MkDocsConfig) -> None:
+        if not self.settings.binder or self.runbook is None:
+            return
+        started = time.perf_counter()
+        try:
+            written = binder_site.publish(self.runbook, self.settings, self.today,
+                                          Path(config.site_dir))  # fmt: skip
+        except Exception as err:  # WeasyPrint or the file system: one clear build error
+            raise PluginError(f"releve: binders not written: {err}") from None
+        log.info(f"releve: {len(written)} binders written in {time.perf_counter() - started:.1f} s")
 
     # serve -----------------------------------------------------------------
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder):

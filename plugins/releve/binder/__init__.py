@@ -1,0 +1,48 @@
+"""Printable handoff binders: a client, a person's absence, or the whole runbook.
+
+`assemble` selects from the model, `render` gives print-ready HTML from
+Relève's templates, `pdf` lays it out with WeasyPrint. `build` does all three.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Runbook
+from ..settings import Settings
+from .assemble import ALL, CLIENT, PERSON, Binder, UnknownSubject, for_all, for_client, for_person
+from .pdf import write_pdf
+from .render import BodyRenderer, render_html, source_revision
+
+__all__ = [
+    "ALL",
+    "CLIENT",
+    "PERSON",
+    "Binder",
+    "BodyRenderer",
+    "UnknownSubject",
+    "for_all",
+    "for_client",
+    "for_person",
+    "render_html",
+    "source_revision",
+    "write",
+    "write_pdf",
+]
+
+
+def write(
+    runbook: Runbook,
+    binder: Binder,
+    settings: Settings,
+    target: Path,
+    revision: str | None = None,
+    bodies: BodyRenderer | None = None,
+) -> Path:
+    """Write `binder` to `target`: print-ready HTML when it ends in .html, else PDF."""
+    html = render_html(runbook, binder, settings, revision, bodies)
+    if target.suffix.lower() in (".html", ".htm"):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        return target
+    return write_pdf(html, target)

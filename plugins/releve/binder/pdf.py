@@ -1,0 +1,24 @@
+"""The binder as PDF: WeasyPrint lays out the print-ready HTML of `render.py`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from weasyprint import HTML
+
+# WeasyPrint logs every CSS property it ignores; keep the CLI and the build quiet.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def write_pdf(html: str, target: Path) -> Path:
+    """Lay out `html` and write the PDF to `target` (its folder is created); return it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # No base_url: the binder is self-contained and must not fetch anything.
+    HTML(string=html, url_fetcher=_no_fetch).write_pdf(target)
+    return target
+
+
+def _no_fetch(url: str, timeout: int = 10, ssl_context=None):
+    raise ValueError(f"binder: external resource not fetched: {url}")

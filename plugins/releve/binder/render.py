@@ -1,0 +1,149 @@
+"""A binder as print-ready HTML: Relève's own templates and print CSS.
+
+Procedure and client bodies are rendered with Python-Markdown and the site's
+extensions; `[[cred:ID]]` references become the credential's label (never a
+value). The same HTML feeds WeasyPrint (`pdf.py`) and the site's print page.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import markdown
+from markdown.extensions.toc import slugify
+from markupsafe import Markup
+
+from ..i18n import Translator
+from ..model import Client, Procedure, Runbook
+from ..settings import Settings
+from ..views.credentials import fill_inline, mark_inline
+from ..views.render import render
+from .assemble import Binder
+
+CSS = Path(__file__).resolve().parent.parent / "templates" / "binder" / "binder.css"
+EXTENSIONS = [
+    "admonition",
+    "tables",
+    "attr_list",
+    "md_in_html",
+    "toc",
+    "pymdownx.superfences",
+    "pymdownx.details",
+    "pymdownx.tasklist",
+]
+_CSS_UNSAFE = re.compile(r'[\\"\n\r<>]')
+_PLACEHOLDER = re.compile(r"\{(page|pages)\}")
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string, safe inside a <style> element."""
+    return Markup('"{}"'.format(_CSS_UNSAFE.sub(lambda m: f"\\{ord(m.group(0)):X} ", text)))
+
+
+def page_counter(pattern: str) -> Markup:
+    """'page {page} of {pages}' -> `"page " counter(page) " of " counter(pages)` for @page."""
+    parts = []
+    for index, piece in enumerate(_PLACEHOLDER.split(pattern)):
+        if index % 2:
+            parts.append(Markup(f"counter({piece})"))
+        elif piece:
+            parts.append(css_string(piece))
+    return Markup(" ").join(parts)
+
+
+def source_revision(root: Path) -> str | None:
+    """`git describe --always --dirty` of the runbook, or None when it is not in git."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
+class BodyRenderer:
+    """Markdown bodies to HTML, with anchors prefixed per page so ids never collide."""
+
+    def __init__(self, runbook: Runbook, lang: str) -> None:
+        self.runbook = runbook
+        self.lang = lang
+        self._prefix = ""
+        self._md = markdown.Markdown(
+            extensions=EXTENSIONS,
+            extension_configs={
+                "toc": {"baselevel": 3, "slugify": self._slugify},
+                "pymdownx.tasklist": {"custom_checkbox": True},
+            },
+        )
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def _slugify(self, value: str, separator: str) -> str:
+        return f"{self._prefix}-{slugify(value, separator)}"
+
+    def _cred(self, cred_id: str) -> str:
+        return render(
+            "binder/cred_ref.html.j2",
+            self.lang,
+            cred_id=cred_id,
+            cred=self.runbook.credentials.get(cred_id),
+        ).strip()
+
+    def __call__(self, prefix: str, body: str) -> Markup:
+        key = (prefix, body)
+        if key not in self._cache:
+            self._prefix = prefix
+            text, ids = mark_inline(body)
+            html = self._md.reset().convert(text)
+            self._cache[key] = fill_inline(html, ids, self._cred)
+        return Markup(self._cache[key])
+
+
+def proc_anchor(proc: Procedure) -> str:
+    return f"proc-{proc.id}"
+
+
+def client_anchor(client: Client) -> str:
+    return f"client-{client.id}"
+
+
+def render_html(
+    runbook: Runbook,
+    binder: Binder,
+    settings: Settings,
+    revision: str | None,
+    bodies: BodyRenderer | None = None,
+) -> str:
+    """The whole binder as one self-contained HTML document (CSS inline)."""
+    lang = settings.language
+    _ = Translator(lang)
+    bodies = bodies or BodyRenderer(runbook, lang)
+    people = runbook.team.people
+
+    def name_of(pid: str | None) -> str:
+        if pid is None:
+            return _("binder.nobody")
+        return people[pid].name if pid in people else pid
+
+    return render(
+        "binder/binder.html.j2",
+        lang,
+        b=binder,
+        rb=runbook,
+        css=Markup(CSS.read_text(encoding="utf-8")),
+        css_string=css_string,
+        page_of=page_counter(_("binder.page_of")),
+        revision=revision,
+        name_of=name_of,
+        names_of=lambda ids: ", ".join(name_of(pid) for pid in ids),
+        service_title=settings.service_title,
+        body=bodies,
+        proc_anchor=proc_anchor,
+        client_anchor=client_anchor,
+        generated=binder.today,
+    )

@@ -1,0 +1,101 @@
+"""Binders published with the site: one PDF per client and per person, and the whole runbook.
+
+`publish` writes them under `binders/` in the built site (the whole runbook
+also as print-ready HTML); `link_block` renders the download links that the
+MkDocs adapter puts on client, person and dashboard pages.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..model import Runbook
+from ..settings import Settings
+from ..views.render import render
+from ..views.site import Links
+from . import assemble
+from .render import BodyRenderer, render_html, source_revision
+
+FOLDER = "binders"
+RUNBOOK_PDF = f"{FOLDER}/runbook.pdf"
+RUNBOOK_HTML = f"{FOLDER}/runbook.html"
+
+
+def client_pdf(client_id: str) -> str:
+    return f"{FOLDER}/client-{client_id}.pdf"
+
+
+def person_pdf(person_id: str) -> str:
+    return f"{FOLDER}/person-{person_id}.pdf"
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str
+    subject_id: str | None
+    uri: str  # site-relative path of the file to write
+
+
+def jobs(runbook: Runbook) -> list[Job]:
+    """Every binder the site publishes, largest first (so parallel workers finish together)."""
+    out = [Job(assemble.ALL, None, RUNBOOK_PDF), Job(assemble.ALL, None, RUNBOOK_HTML)]
+    out += [Job(assemble.PERSON, pid, person_pdf(pid)) for pid in sorted(runbook.team.people)]
+    out += [Job(assemble.CLIENT, cid, client_pdf(cid)) for cid in sorted(runbook.clients)]
+    return out
+
+
+# One worker's state, set once by `_init` (the model is sent to each worker once).
+_STATE: dict = {}
+
+
+def _init(runbook: Runbook, settings: Settings, today: date, revision: str | None) -> None:
+    _STATE.update(runbook=runbook, settings=settings, today=today, revision=revision,
+                  bodies=BodyRenderer(runbook, settings.language))  # fmt: skip
+
+
+def _run(job: Job, site_dir: str) -> str:
+    from .pdf import write_pdf
+
+    runbook, settings, today = _STATE["runbook"], _STATE["settings"], _STATE["today"]
+    if job.kind == assemble.CLIENT:
+        book = assemble.for_client(runbook, job.subject_id, today, settings)
+    elif job.kind == assemble.PERSON:
+        book = assemble.for_person(runbook, job.subject_id, today, settings)
+    else:
+        book = assemble.for_all(runbook, today, settings)
+    html = render_html(runbook, book, settings, _STATE["revision"], _STATE["bodies"])
+    target = Path(site_dir) / job.uri
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.suffix == ".html":
+        target.write_text(html, encoding="utf-8")
+    else:
+        write_pdf(html, target)
+    return job.uri
+
+
+def publish(runbook: Runbook, settings: Settings, today: date, site_dir: Path) -> list[str]:
+    """Write every binder into `site_dir`; return their site-relative paths."""
+    todo = jobs(runbook)
+    state = (runbook, settings, today, source_revision(runbook.root))
+    workers = min(len(todo), os.cpu_count() or 1)
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=state) as pool:
+            return list(pool.map(_run, todo, [str(site_dir)] * len(todo)))
+    _init(*state)
+    return [_run(job, str(site_dir)) for job in todo]
+
+
+def link_block(kind: str, subject_id: str | None, lang: str, links: Links) -> str:
+    """The download links for a client, person or dashboard page."""
+    if kind == assemble.CLIENT:
+        pdf = links.asset(client_pdf(subject_id or ""))
+    elif kind == assemble.PERSON:
+        pdf = links.asset(person_pdf(subject_id or ""))
+    else:
+        pdf = links.asset(RUNBOOK_PDF)
+    html = links.asset(RUNBOOK_HTML) if kind == assemble.ALL else None
+    return render("binder/link.html.j2", lang, kind=kind, pdf=pdf, html=html)

@@ -1,0 +1,65 @@
+"""`releve binder (--client C | --person P [--from D --to D] | --all) -o FILE`.
+
+A PDF binder, or the print-ready HTML when FILE ends in .html, in the
+runbook's language. An unknown client or person is a one-line error (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .. import binder
+from ..i18n import t
+from .common import CommandError, add_root, add_today, day_arg, load, today_of
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "binder", help="a printable handoff binder (PDF, or HTML) for a client, a person or all"
+    )
+    subject = parser.add_mutually_exclusive_group(required=True)
+    subject.add_argument("--client", metavar="C", help="everything about one client")
+    subject.add_argument("--person", metavar="P", help="what P owns and backs up, for an absence")
+    subject.add_argument("--all", action="store_true", help="the whole runbook")
+    parser.add_argument("--from", dest="start", metavar="D", help="absence period start (--person)")
+    parser.add_argument("--to", dest="end", metavar="D", help="absence period end (--person)")
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the PDF (or .html) to write"
+    )
+    add_root(parser)
+    add_today(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    runbook, settings = load(args)
+    lang = settings.language
+    today = today_of(args)
+    start, end = day_arg(args.start, "--from"), day_arg(args.end, "--to")
+    if (start or end) and not args.person:
+        raise CommandError(f"--from/--to: {t(lang, 'binder.error.period_person')}")
+    if start and end and start > end:
+        raise CommandError(t(lang, "binder.error.period", start=start, end=end))
+    try:
+        if args.client:
+            book = binder.for_client(runbook, args.client, today, settings)
+        elif args.person:
+            book = binder.for_person(runbook, args.person, today, settings, start, end)
+        else:
+            book = binder.for_all(runbook, today, settings)
+    except binder.UnknownSubject as err:
+        kind = "client" if args.client else "person"
+        known = runbook.clients if args.client else runbook.team.people
+        message = t(lang, f"binder.error.unknown_{kind}", id=err.args[0],
+                    known=", ".join(sorted(known)) or "—")  # fmt: skip
+        raise CommandError(message) from None
+    target = Path(args.output)
+    try:
+        binder.write(runbook, book, settings, target, binder.source_revision(runbook.root))
+    except OSError as err:
+        raise CommandError(
+            t(lang, "binder.error.write", path=target, error=err.strerror or err)
+        ) from None
+    print(t(lang, "binder.written", path=target, procedures=len(book.procedures)))
+    return 0
