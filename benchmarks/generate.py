@@ -182,11 +182,11 @@ Client depuis 2025. Les fichiers sont dans le dossier partagé « Clients / {ind
 
 
 def body(rng: random.Random, title: str) -> str:
-    parts = [rng.choice(SENTENCES), rng.choice(SENTENCES), "", "## Étapes", ""]
-    for step in range(1, rng.randint(6, 9) + 1):
+    parts = [" ".join(rng.sample(SENTENCES, 3)), "", "## Étapes", ""]
+    for step in range(1, rng.randint(8, 11) + 1):
         parts.append(f"{step}. {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(DETAILS)}.")
     parts += ["", "## À savoir", ""]
-    parts += [f"- {rng.choice(SENTENCES)}" for _ in range(rng.randint(2, 4))]
+    parts += [f"- {rng.choice(SENTENCES)}" for _ in range(rng.randint(3, 5))]
     if rng.random() < 0.4:
         parts += ["", "| Cas | Que faire |", "|---|---|"]
         parts += [

@@ -21,19 +21,31 @@ COMMANDS = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def commands_for(argv: Sequence[str]) -> tuple[str, ...]:
+    """Only the named subcommand's module when argv names one, else every module.
+
+    `releve lint` runs in pre-commit hooks: it must not pay for importing what
+    other commands need (WeasyPrint for the binder, cryptography for the vault).
+    """
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    module = f"releve.cli.{first}_cmd"
+    return (module,) if module in COMMANDS else COMMANDS
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="releve", description="Relève: a continuity runbook for small service teams."
     )
     parser.add_argument("--version", action="version", version=f"releve {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
+    for name in COMMANDS if argv is None else commands_for(argv):
         import_module(name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
