@@ -186,7 +186,6 @@ def random_looking(token: str) -> bool:
 
 # --- cards and IBANs --------------------------------------------------------
 
-_CARD = re.compile(r"(?<![\d.,/])\d(?:[ -]?\d){12,}")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
 _IBAN_LENGTHS = {
     "AD": 24,
@@ -262,15 +261,16 @@ def _card_prefix(digits: str) -> bool:
 
 
 def card_number(text: str) -> bool:
-    """A run of digit groups starts with a card number (an expiry date may follow)."""
-    groups = re.split(r"[ -]", text)
-    digits = ""
-    for group in groups:
-        digits += group
-        if len(digits) > 19 or not digits.isdigit():
-            return False
-        if len(digits) >= 13 and _card_prefix(digits) and luhn_ok(digits):
-            return True
+    """A run of digit groups holds a card number (other numbers may come before or after)."""
+    groups = re.split(r"[ -]+", text.strip(" -"))
+    for first in range(len(groups)):
+        digits = ""
+        for group in groups[first:]:
+            digits += group
+            if len(digits) > 19 or not digits.isdigit():
+                break
+            if len(digits) >= 13 and _card_prefix(digits) and luhn_ok(digits):
+                return True
     return False
 
 
@@ -300,7 +300,9 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 _LABEL_HINTS = ("pass", "pwd", "mdp", "code", "pin", "nip", "secret")
-_GROUPED_DIGITS = re.compile(r"\d{4}[ -]\d{4}")
+# Cards and IBANs written in groups ("4111 1111 1111 1111", "FR76 3000 6000 ..."); written
+# without spaces they are long words, examined on their own.
+_DIGIT_RUN = re.compile(r"\d[\d -]{8,}\d")
 
 
 def _long_words(text: str) -> Iterator[tuple[int, str]]:
@@ -333,13 +335,14 @@ def _find(text: str) -> Iterator[tuple[int, str]]:
         for match in _LABEL.finditer(text):
             if _password_value(match.group("label"), match.group("sep"), match.group("value")):
                 yield match.start("value"), "password"
-    if _GROUPED_DIGITS.search(text):
-        for match in _CARD.finditer(text):
-            if card_number(match.group()):
-                yield match.start(), "card"
-        for match in _IBAN.finditer(text):
-            if iban_ok(match.group()):
-                yield match.start(), "iban"
+    for match in _DIGIT_RUN.finditer(text):  # cards and IBANs written in groups
+        start = match.start()
+        if (start == 0 or text[start - 1] not in ".,/") and card_number(match.group()):
+            yield start, "card"
+        window = max(0, start - 16)  # an IBAN's country and letters come before its digits
+        for iban in _IBAN.finditer(text, window, match.end() + 8):
+            if iban_ok(iban.group()):
+                yield iban.start(), "iban"
     skip: list[tuple[int, int]] | None = None
     for offset, word in _long_words(text):
         for match in _TOKENS.finditer(word):
