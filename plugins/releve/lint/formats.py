@@ -155,7 +155,10 @@ def markdown(findings: list[Finding], lang: str, prefix: str = "", limit: int = 
     lines += [t(lang, "lint.summary", errors=errors, warnings=warnings), ""]
     header = [t(lang, f"lint.md_{k}") for k in ("severity", "code", "where", "message")]
     lines += ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
-    for f in findings[:limit]:
+    ordered = [f for f in findings if f.severity == ERROR] + [
+        f for f in findings if f.severity != ERROR
+    ]  # errors first: they are what blocks the pull request
+    for f in ordered[:limit]:
         icon = "❌" if f.severity == ERROR else "⚠️"
         sev = t(lang, "lint.sev." + f.severity)
         where = f"`{_cell(prefix + f.path).replace('`', '')}:{f.line}`"
