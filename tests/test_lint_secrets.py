@@ -171,4 +171,4 @@ def test_scan_is_linear_on_hostile_input():
     hostile = ("password " * 2000 + "\n") + ("a" * 100_000) + ("1 " * 50_000) + ("FR76 " * 10_000)
     start = time.perf_counter()
     scan_text(hostile)
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < 1  # about 0.05 s

@@ -337,10 +337,11 @@ def _find(text: str) -> Iterator[tuple[int, str]]:
                 yield match.start("value"), "password"
     for match in _DIGIT_RUN.finditer(text):  # cards and IBANs written in groups
         start = match.start()
-        if (start == 0 or text[start - 1] not in ".,/") and card_number(match.group()):
+        run = match.group()
+        if len(run) <= 64 and (start == 0 or text[start - 1] not in ".,/") and card_number(run):
             yield start, "card"
         window = max(0, start - 16)  # an IBAN's country and letters come before its digits
-        for iban in _IBAN.finditer(text, window, match.end() + 8):
+        for iban in _IBAN.finditer(text, window, min(match.end(), start + 64) + 8):
             if iban_ok(iban.group()):
                 yield iban.start(), "iban"
     skip: list[tuple[int, int]] | None = None
