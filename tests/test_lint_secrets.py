@@ -172,3 +172,18 @@ def test_scan_is_linear_on_hostile_input():
     start = time.perf_counter()
     scan_text(hostile)
     assert time.perf_counter() - start < 1  # about 0.05 s
+
+
+def test_findings_never_echo_a_secret_value(make_runbook):
+    rb = make_runbook()
+    token = "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"
+    rb.procedure(
+        "ops/x.md",
+        f"title: T\nservice: ops\nowner: {token}\nbackup: [ben]\npriority: planned\n"
+        f"success_criteria: [x]\nreviewed: 2026-11-01\nclients: ['4111 1111 1111 1111']\n",
+    )
+    findings = lint_runbook(load_runbook(rb.root), date(2026, 11, 23))
+    assert {f.code for f in findings} >= {"RB006", "RB009"}
+    for finding in findings:
+        text = finding.text("en") + finding.text("fr")
+        assert token not in text and "4111" not in text, text

@@ -13,7 +13,7 @@ from . import rules
 from .codes import DEFAULT_SEVERITY, LEVELS
 from .ignore import apply_ignores, ignored_codes
 from .rule_coverage import rb013
-from .secrets import rb009
+from .secrets import rb009, scan_text
 
 # Every rule, in code order; RB006-RB008 are found by the model while parsing.
 RULES: list[rules.Rule] = [
@@ -56,6 +56,18 @@ def severity_of(code: str, settings: Settings) -> str:
     return level if level in LEVELS else DEFAULT_SEVERITY.get(code, "error")
 
 
+def redacted(finding: Finding) -> Finding:
+    """The finding without any argument that looks like a secret (`owner: ghp_...` is echoed
+    by the model's "not a valid id" message): findings reach logs, CI and the site."""
+    secret = {
+        k for k, v in finding.args.items() if isinstance(v, str) and len(v) >= 8 and scan_text(v)
+    }
+    if not secret:
+        return finding
+    args = {k: ("[…]" if k in secret else v) for k, v in finding.args.items()}
+    return replace(finding, args=args)
+
+
 def lint_runbook(runbook: Runbook, today: date, settings: Settings | None = None) -> list[Finding]:
     """Model findings plus rule findings, with severities from settings; 'off' drops a code."""
     settings = sane(settings or runbook.config or Settings())
@@ -68,5 +80,5 @@ def lint_runbook(runbook: Runbook, today: date, settings: Settings | None = None
     for finding in findings:
         level = severity_of(finding.code, settings)
         if level != "off":
-            out.append(replace(finding, severity=level))
+            out.append(replace(redacted(finding), severity=level))
     return sort_findings(out)
