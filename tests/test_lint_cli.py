@@ -171,3 +171,38 @@ def test_markdown_summary_escapes_table_cells(broken):
     finding = Finding("RB014", "p.md", 1, 1, "lint.unknown_key", {"key": "a|b<script>"})
     table = markdown([finding], "en")
     assert "a\\|b&lt;script&gt;" in table and "<script>" not in table
+
+
+def test_lint_path_imports_no_heavy_library(broken):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom releve.cli.main import main\n"
+        f"main(['lint', '--root', {str(broken.root)!r}, '--format', 'json'])\n"
+        "heavy = [m for m in ('mkdocs', 'weasyprint', 'icalendar', 'cryptography', 'jinja2')"
+        " if m in sys.modules]\nprint('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "HEAVY []" in result.stderr, result.stderr
+
+
+def test_pull_request_workflow_and_hooks_use_real_formats():
+    from ruamel.yaml import YAML
+
+    from conftest import REPO
+    from releve.lint.formats import FORMATS
+
+    scaffold = REPO / "plugins/releve/scaffold"
+    workflow = YAML(typ="safe").load((scaffold / ".github/workflows/releve.yml").read_text())
+    steps = " ".join(
+        str(step.get("run", "")) for step in workflow["jobs"]["lint-and-build"]["steps"]
+    )
+    assert "releve lint --format github" in steps and "--format markdown" in steps
+    assert "mkdocs build --strict" in steps
+    for word in steps.split("--format ")[1:]:
+        assert word.split()[0] in FORMATS
+    (hook,) = YAML(typ="safe").load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert (hook["id"], hook["entry"], hook["language"], hook["pass_filenames"]) == (
+        "releve-lint", "releve lint", "python", False,
+    )  # fmt: skip
