@@ -136,10 +136,10 @@ def test_github_format_line_by_line(broken):
     result = releve("lint", "--root", str(broken.root), "--format", "github")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "::warning file=procedures/ops/old.md,line=8,col=1,title=RB010 Review overdue::"
+        "::warning file=procedures/ops/old.md,line=8,col=1,title=RB010::"
         "review overdue since 2025-06-30 (last review 2025-01-01, every 180 days); "
         "check the procedure and update `reviewed`",
-        "::error file=procedures/ops/triage.md,line=4,col=1,title=RB001 Procedure has no backup::"
+        "::error file=procedures/ops/triage.md,line=4,col=1,title=RB001::"
         "procedure has no backup; add `backup: [person-id]` with someone who can do it when "
         "the owner is away",
     ]
@@ -158,8 +158,8 @@ def test_github_escaping():
     )
     (line,) = github([finding], "en").splitlines()
     assert line == (
-        "::warning file=procedures/a%2Cb%3Ac%25.md,line=3,col=2,title=RB014 Unknown front-matter "
-        "key::unknown key 'x%0Ay%25'; check the spelling or remove it"
+        "::warning file=procedures/a%2Cb%3Ac%25.md,line=3,col=2,title=RB014::"
+        "unknown key 'x%0Ay%25'; check the spelling or remove it"
     )
 
 

@@ -70,7 +70,7 @@ def github(findings: list[Finding], lang: str, prefix: str = "") -> str:
                 ("file", prefix + f.path),
                 ("line", f.line),
                 ("col", f.column),
-                ("title", f"{f.code} {t(lang, 'rule.' + f.code + '.short')}"),
+                ("title", f.code),
             )
         )
         lines.append(f"::{command} {props}::{escape_data(f.message(lang))}")
