@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from binder_fixture import CANARY, TITLES, body_lines, pdf_pages, toc_entries, write_runbook
+from pypdf import PdfReader
 
 from releve import binder
 from releve.model import load_runbook
@@ -68,6 +69,33 @@ def test_whole_runbook_sections_procedures_and_toc_page_numbers(en_root, tmp_pat
     everything = "\n".join(pages)
     assert "ACME-AWAY-MSG" in everything and "GLOBEX-AWAY-MSG" in everything
     assert "Bank portal" in everything and "Globex portal" in everything
+
+
+def test_bookmarks_and_working_internal_links(en_root, tmp_path):
+    pdf = tmp_path / "all.pdf"
+    pages = make(en_root, "all", None, pdf)
+    toc = toc_entries(pages, "Contents")
+    reader = PdfReader(pdf)
+    outline, top = {}, []
+    for item in reader.outline:
+        if isinstance(item, list):  # the children of the previous top-level entry
+            outline[top[-1]] = [child.title for child in item]
+            if top[-1] == "Procedures":
+                for child in item:
+                    assert reader.get_destination_page_number(child) + 1 == toc[child.title]
+        else:
+            top.append(item.title)
+            assert reader.get_destination_page_number(item) + 1 == toc.get(item.title, 2)
+    assert top == ["Contents", *SECTIONS_EN]
+    assert sorted(outline["Procedures"]) == sorted(TITLES.values())
+    links = [a.get_object() for a in reader.pages[1].get("/Annots", [])]
+    named = reader.named_destinations
+    targets = {a["/Dest"]: reader.get_destination_page_number(named[a["/Dest"]]) + 1 for a in links}
+    assert set(targets) == {"contacts", "coverage", "procedures", "credentials", "messages",
+                            "open-items", *(f"proc-{key}" for key in TITLES)}  # fmt: skip
+    for key, title in TITLES.items():
+        assert targets[f"proc-{key}"] == toc[title], "the TOC links to the page it names"
+    assert targets["credentials"] == toc["Credential index"]
 
 
 def test_procedure_page_has_facts_criteria_and_rendered_body(en_root, tmp_path):
