@@ -197,3 +197,22 @@ def test_navigation_stays_small_and_sections_open_on_index_pages(make_runbook):
     assert "Ops" in services and 'href="ops/"' in services
     assert "Ana Lima" in read(site, "people")
     assert read(site, "clients")
+
+
+def test_plaintext_secret_stops_the_build_even_without_strict(make_runbook):
+    canary = "Zq8-canary-Vx41-hunter"
+    rb = make_runbook()
+    rb.procedure(
+        "ops/leak.md",
+        "title: Leak\nservice: ops\nowner: ana\nbackup: [ben]\npriority: urgent\n"
+        "success_criteria: [ok]\n",
+        f"Log in.\n\nMot de passe : {canary}\n",
+    )
+    result = mkdocs_build(rb.root)
+    assert result.returncode != 0
+    assert "procedures/ops/leak.md:" in result.stderr and "RB009" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert canary not in result.stderr + result.stdout
+    site = rb.root / "site"
+    leaked = [p for p in site.rglob("*") if p.is_file() and canary.encode() in p.read_bytes()]
+    assert leaked == []

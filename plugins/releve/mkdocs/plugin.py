@@ -219,6 +219,13 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         for finding in self.findings:
             level = logging.WARNING if finding.severity == ERROR else logging.INFO
             log.log(level, finding.text(lang))
+        secrets = sorted(
+            {f.path for f in self.findings if f.code == "RB009" and f.severity == ERROR}
+        )
+        if secrets:
+            # Never publish a page that holds a plaintext secret, strict or not.
+            _ = Translator(lang)
+            raise PluginError(_("build.secrets", paths=", ".join(secrets)))
 
     # pages -----------------------------------------------------------------
     def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:

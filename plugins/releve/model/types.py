@@ -7,8 +7,8 @@ build warnings and CLI errors can name the file and line a user must edit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from ..findings import Finding
