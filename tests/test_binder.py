@@ -102,9 +102,12 @@ def test_procedure_page_has_facts_criteria_and_rendered_body(en_root, tmp_path):
     pages = make(en_root, "all", None, tmp_path / "all.pdf")
     page = pages[start_page(pages, TITLES["pay"]) - 1]
     lines = body_lines(page)
-    for text in ("Owner", "Ana Lima", "Backups", "Ben Okafor, Chloé Dubois", "Priority", "urgent",
-                 "Service level", "1 business day", "Frequency", "weekly", "SUCCESS CRITERIA",
-                 "Every invoice paid", "Receipt filed"):  # fmt: skip
+    facts = " ".join(lines[:8])
+    for text in ("OWNER Ana Lima", "BACKUPS Ben Okafor, Chloé Dubois", "PRIORITY urgent",
+                 "SERVICE LEVEL 1 business day", "FREQUENCY weekly", "LAST REVIEW 2026-01-01",
+                 "CLIENTS Acme Inc.", "CREDENTIALS Bank portal"):  # fmt: skip
+        assert text in facts, text
+    for text in ("SUCCESS CRITERIA", "Every invoice paid", "Receipt filed"):
         assert text in lines, text
     assert "Careful with amounts" in lines  # admonition title
     assert "Double-check every ADMONITION-BODY amount." in lines
