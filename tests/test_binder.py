@@ -102,7 +102,7 @@ def test_procedure_page_has_facts_criteria_and_rendered_body(en_root, tmp_path):
     pages = make(en_root, "all", None, tmp_path / "all.pdf")
     page = pages[start_page(pages, TITLES["pay"]) - 1]
     lines = body_lines(page)
-    facts = " ".join(lines[:8])
+    facts = " ".join(lines[: lines.index("SUCCESS CRITERIA")])
     for text in ("OWNER Ana Lima", "BACKUPS Ben Okafor, Chloé Dubois", "PRIORITY urgent",
                  "SERVICE LEVEL 1 business day", "FREQUENCY weekly", "LAST REVIEW 2026-01-01",
                  "CLIENTS Acme Inc.", "CREDENTIALS Bank portal"):  # fmt: skip
