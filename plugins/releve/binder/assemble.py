@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ..coverage.model import Coverage, compute
 from ..model import Absence, Client, Credential, Procedure, Runbook
 from ..settings import Settings
 from ..vault.check import references
@@ -105,27 +106,15 @@ def open_items(procs: list[Procedure], today: date, settings: Settings) -> list[
     return items
 
 
-def covering(runbook: Runbook, proc: Procedure, day: date) -> str | None:
-    """The first of owner and backups who is not absent on `day`, or None."""
-    absences = runbook.team.absences
-    for person in proc.people:
-        if not any(a.person == person and a.covers(day) for a in absences):
-            return person
-    return None
-
-
-def cover_runs(runbook: Runbook, proc: Procedure, start: date, end: date) -> list[CoverRun]:
-    """Who covers `proc` on each working day of [start, end], grouped into runs."""
+def cover_runs(coverage: Coverage, proc: Procedure) -> list[CoverRun]:
+    """Who covers `proc` on each working day of the coverage period, grouped into runs."""
     runs: list[CoverRun] = []
-    day = start
-    while day <= end:
-        if runbook.team.is_workday(day):
-            who = covering(runbook, proc, day)
-            if runs and runs[-1].person == who:
-                runs[-1].end, runs[-1].days = day, runs[-1].days + 1
-            else:
-                runs.append(CoverRun(day, day, 1, who))
-        day += timedelta(days=1)
+    for day in coverage.days:
+        who = coverage.who_covers(proc, day)
+        if runs and runs[-1].person == who:
+            runs[-1].end, runs[-1].days = day, runs[-1].days + 1
+        else:
+            runs.append(CoverRun(day, day, 1, who))
     return runs
 
 
@@ -175,6 +164,7 @@ def for_person(
         start = start or default_start
         end = end or (default_end if default_end >= start else start + timedelta(settings.horizon))
     procs = _order([p for p in runbook.procedures if p.owner == person_id or person_id in p.backup])
+    period_coverage = compute(runbook, start, end)
     return Binder(
         kind=PERSON,
         subject_id=person_id,
@@ -184,7 +174,7 @@ def for_person(
         clients=_clients_of(runbook, procs),
         procedures=procs,
         credentials=_credentials(runbook, procs, every=False),
-        coverage={p.id: cover_runs(runbook, p, start, end) for p in procs},
+        coverage={p.id: cover_runs(period_coverage, p) for p in procs},
         absences=[
             a for a in runbook.team.absences_of(person_id) if a.start <= end and a.end >= start
         ],

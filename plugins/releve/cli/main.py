@@ -18,6 +18,7 @@ COMMANDS = (
     "releve.cli.new_cmd",
     "releve.cli.codeowners_cmd",
     "releve.cli.binder_cmd",
+    "releve.cli.coverage_cmd",
 )
 
 
@@ -53,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(err), err.code)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_USAGE)
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

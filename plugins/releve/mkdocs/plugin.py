@@ -33,6 +33,8 @@ from mkdocs.structure.pages import Page
 
 from .. import binder as binders
 from ..binder import site as binder_site
+from ..coverage.ical import calendar
+from ..coverage.model import Coverage, compute, horizon_end
 from ..findings import ERROR, Finding
 from ..i18n import Translator, language_of
 from ..lint import lint_runbook
@@ -42,6 +44,8 @@ from ..today import BadDate, today
 from ..vault import load as load_vault
 from ..vault import site_json
 from ..views import pages as views
+from ..views.coverage_pages import GAPS, ICS, MATRIX, RISKS
+from ..views.coverage_pages import PAGES as COVERAGE_PAGES
 from ..views.credentials import VAULT_JSON, CredentialCards, fill_inline, mark_inline
 from ..views.site import (
     CLIENTS_INDEX,
@@ -76,6 +80,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self.settings = Settings()
         self.today = date.today()
         self.findings: list[Finding] = []
+        self.coverage: Coverage | None = None
         self.sources: dict[str, Procedure | Client] = {}  # src_uri -> model object
         self.files: Files | None = None
         self.cards: CredentialCards | None = None
@@ -127,13 +132,18 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
                               use_directory_urls=False))  # fmt: skip
             files.get_file_from_path(uri).abs_src_path = str(ASSETS / Path(uri).name)
 
+        end = horizon_end(self.today, self.settings.horizon)
+        self.coverage = coverage = compute(runbook, self.today, end)
+        ics = calendar(runbook, coverage, self.today, self.settings)
+        files.append(File.generated(config, ICS, content=ics))
+
         generated = self._generated_uris(runbook, files)
         for uri in generated:
             files.append(File.generated(config, uri, content=""))
         url_of = self._url_of(files)
         lang = self.settings.language
         for uri, text in views.generated_pages(
-            runbook, self.today, lang, url_of, self.findings
+            runbook, self.today, lang, url_of, self.findings, coverage
         ).items():
             if uri in generated:
                 files.get_file_from_path(uri).content_string = text
@@ -165,7 +175,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         return Path(rel).as_posix()
 
     def _generated_uris(self, runbook: Runbook, files: Files) -> list[str]:
-        uris = [HOME, SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX]
+        uris = [HOME, SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX, *COVERAGE_PAGES]
         uris += [service_uri(s) for s in runbook.services]
         uris += [person_uri(p) for p in runbook.team.people]
         return [u for u in uris if files.get_file_from_path(u) is None]
@@ -202,6 +212,13 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         nav.append(
             {_("nav.people"): [PEOPLE_INDEX, *[{title(p.name): person_uri(p.id)} for p in people]]}
         )
+        nav.append(
+            {_("nav.coverage"): [
+                {_("coverage.matrix_title"): MATRIX},
+                {_("coverage.gaps_title"): GAPS},
+                {_("coverage.risks_title"): RISKS},
+            ]}
+        )  # fmt: skip
         own = [
             f.src_uri
             for f in files.documentation_pages()
@@ -261,7 +278,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             return _after_title(html, card + self.cards.procedure_block(obj, links))
         card = views.client_card(self.runbook, obj, lang, links)
         card += self._binder_link(page.file.src_uri, links)
-        return _after_title(html, card) + views.client_after(self.runbook, obj, lang, links)
+        after = views.client_after(self.runbook, obj, lang, links, self.coverage)
+        return _after_title(html, card) + after
 
     # binders ---------------------------------------------------------------
     def _binder_link(self, src_uri: str, links: Links) -> str:

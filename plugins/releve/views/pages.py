@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..coverage.model import Coverage
 from ..findings import ERROR, Finding
 from ..model import Client, Person, Procedure, Runbook
 from .render import render
@@ -107,14 +108,16 @@ def service_page(runbook: Runbook, service: str, lang: str, links: Links) -> str
     )
 
 
-def person_page(runbook: Runbook, person: Person, today: date, lang: str, links: Links) -> str:
+def person_page(
+    runbook: Runbook, person: Person, today: date, lang: str, links: Links, extra_sections=()
+) -> str:
     return render(
         "pages/person.md.j2",
         lang,
         **_common(runbook, links),
         view=person_view(runbook, person, today),
         today=today,
-        extra_sections=[],
+        extra_sections=list(extra_sections),
     )
 
 
@@ -138,22 +141,36 @@ def client_card(runbook: Runbook, client: Client, lang: str, links: Links) -> st
     )
 
 
-def client_after(runbook: Runbook, client: Client, lang: str, links: Links) -> str:
-    """What follows a client's own notes: its procedures and absence messages."""
+def client_after(
+    runbook: Runbook, client: Client, lang: str, links: Links, coverage: Coverage | None = None
+) -> str:
+    """What follows a client's own notes: its procedures, their coverage, absence messages."""
+    from .coverage_pages import client_section
+
     return render(
         "cards/client_after.html.j2",
         lang,
         **_common(runbook, links),
         client=client,
         procedures=by_priority(runbook.procedures_of_client(client.id)),
+        coverage_section=client_section(runbook, coverage, client, lang, links) if coverage else "",
     )
 
 
 def generated_pages(
-    runbook: Runbook, today: date, lang: str, url_of, findings: list[Finding]
+    runbook: Runbook,
+    today: date,
+    lang: str,
+    url_of,
+    findings: list[Finding],
+    coverage: Coverage | None = None,
 ) -> dict[str, str]:
     """Every page Relève generates, by source URI."""
+    from .coverage_pages import coverage_pages, person_section
+
     pages = {HOME: home_page(runbook, today, lang, Links(url_of, HOME), findings)}
+    if coverage is not None:
+        pages.update(coverage_pages(runbook, coverage, lang, url_of))
     for uri in (SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX):
         pages[uri] = index_page(runbook, uri, today, lang, Links(url_of, uri))
     for service in runbook.services:
@@ -161,5 +178,7 @@ def generated_pages(
         pages[uri] = service_page(runbook, service, lang, Links(url_of, uri))
     for person in runbook.team.people.values():
         uri = person_uri(person.id)
-        pages[uri] = person_page(runbook, person, today, lang, Links(url_of, uri))
+        links = Links(url_of, uri)
+        extra = [person_section(runbook, coverage, person, lang, links)] if coverage else []
+        pages[uri] = person_page(runbook, person, today, lang, links, extra)
     return pages

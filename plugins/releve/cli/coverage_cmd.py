@@ -1,0 +1,103 @@
+"""`releve coverage`: gaps over a period, and what-if with extra absences."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..coverage.model import compute, horizon_end, single_points_of_failure
+from ..i18n import Translator
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CommandError,
+    add_root,
+    add_today,
+    day_arg,
+    load,
+    today_of,
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "coverage",
+        help="working days on which nobody covers a procedure (exit 1 when there are gaps)",
+        description="Gaps: working days on which the owner and every backup of a procedure "
+        "are away. Exit code 0 without gaps, 1 with gaps, 2 on bad input.",
+    )
+    add_root(parser)
+    add_today(parser)
+    parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: today)")
+    parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: today + horizon)")
+    parser.add_argument("--absent", default="", help="what-if: people away the whole period, P[,Q]")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--by", choices=("date", "procedure"), default="date",
+                        help="text output grouped by date or by procedure")  # fmt: skip
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    runbook, settings = load(args)
+    _ = Translator(settings.language)
+    today = today_of(args)
+    start = day_arg(args.start, "--from") or today
+    end = day_arg(args.end, "--to") or horizon_end(start, settings.horizon)
+    if start > end:
+        raise CommandError(_("coverage.cli_bad_period"))
+    absent = [p.strip() for p in args.absent.split(",") if p.strip()]
+    for person in absent:
+        if person not in runbook.team.people:
+            raise CommandError(_("coverage.cli_unknown_person", person=person))
+    coverage = compute(runbook, start, end, absent)
+    if args.format == "json":
+        print(json.dumps(as_json(runbook, coverage), ensure_ascii=False, indent=2))
+    else:
+        print_text(coverage, runbook, _, args.by)
+    return EXIT_FINDINGS if coverage.gaps else EXIT_OK
+
+
+def as_json(runbook, coverage) -> dict:
+    return {
+        "from": coverage.start.isoformat(),
+        "to": coverage.end.isoformat(),
+        "absent": list(coverage.extra_absent),
+        "working_days": len(coverage.days),
+        "gaps": [
+            {
+                "procedure": p.id,
+                "title": p.title,
+                "priority": p.priority,
+                "path": p.path,
+                "days": [d.isoformat() for d in coverage.gaps[p.id]],
+            }
+            for p in coverage.gap_procedures()
+        ],
+        "by_date": {
+            d.isoformat(): [p.id for p in procs] for d, procs in coverage.gaps_by_day().items()
+        },
+        "single_points_of_failure": [
+            {"people": list(r.people), "procedures": [p.id for p in r.procedures]}
+            for r in single_points_of_failure(runbook)
+        ],
+    }
+
+
+def print_text(coverage, runbook, _, by: str) -> None:
+    print(_("coverage.cli_period", start=coverage.start, end=coverage.end, days=len(coverage.days)))
+    if coverage.extra_absent:
+        print(_("coverage.cli_absent", people=", ".join(coverage.extra_absent)))
+    if not coverage.gaps:
+        print(_("coverage.cli_no_gap"))
+        return
+    print(_("coverage.cli_gaps", n=len(coverage.gaps)))
+    if by == "procedure":
+        for proc in coverage.gap_procedures():
+            days = coverage.gaps[proc.id]
+            print(f"\n  {proc.id} [{proc.priority}] ({len(days)}) — {proc.path}")
+            print("    " + " ".join(d.isoformat() for d in days))
+    else:
+        for day, procs in coverage.gaps_by_day().items():
+            print(f"\n  {day.isoformat()} {_('weekday.' + str(day.weekday()))}")
+            for proc in procs:
+                print(f"    {proc.id} [{proc.priority}]")

@@ -1,0 +1,92 @@
+"""Coverage pages: the matrix, the gap calendar, single points of failure, and sections.
+
+The adapter computes one `Coverage` per build (today to today + horizon) and
+passes it here; nothing in this module reads files or knows about MkDocs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from markupsafe import Markup
+
+from ..coverage.model import Coverage, cover_while_away, load_of, single_points_of_failure
+from ..model import Client, Person, Runbook
+from .pages import _common, by_priority
+from .render import render
+from .site import Links
+
+MATRIX = "coverage/index.md"
+GAPS = "coverage/gaps.md"
+RISKS = "coverage/risks.md"
+ICS = "calendar.ics"
+PAGES = (MATRIX, GAPS, RISKS)
+
+
+def _months(coverage: Coverage) -> list[tuple[str, list[tuple[date, list]]]]:
+    """Gap days grouped by month, for a calendar readable on a phone."""
+    months: dict[str, list[tuple[date, list]]] = {}
+    for day, procs in coverage.gaps_by_day().items():
+        months.setdefault(day.strftime("%Y-%m"), []).append((day, procs))
+    return list(months.items())
+
+
+def coverage_pages(runbook: Runbook, coverage: Coverage, lang: str, url_of) -> dict[str, str]:
+    people = sorted(runbook.team.people.values(), key=lambda p: p.name.casefold())
+    loads = load_of(runbook)
+    common = lambda uri: {**_common(runbook, Links(url_of, uri)), "coverage": coverage}  # noqa: E731
+    return {
+        MATRIX: render(
+            "coverage/matrix.md.j2",
+            lang,
+            **common(MATRIX),
+            people=people,
+            services={s: by_priority(p) for s, p in runbook.services.items()},
+            loads=loads,
+        ),
+        GAPS: render("coverage/gaps.md.j2", lang, **common(GAPS), months=_months(coverage)),
+        RISKS: render(
+            "coverage/risks.md.j2",
+            lang,
+            **common(RISKS),
+            risks=single_points_of_failure(runbook),
+            people=people,
+            loads=loads,
+        ),
+    }
+
+
+def person_section(runbook: Runbook, coverage: Coverage, person: Person, lang: str,
+                   links: Links) -> Markup:  # fmt: skip
+    taken, nobody = cover_while_away(runbook, person.id)
+    absences = [a for a in runbook.team.absences_of(person.id) if a.end >= coverage.start]
+    gaps = {
+        day: procs
+        for day, procs in coverage.gaps_by_day().items()
+        if any(a.covers(day) for a in absences) and any(person.id in p.people for p in procs)
+    }
+    return Markup(
+        render(
+            "coverage/person.md.j2",
+            lang,
+            **_common(runbook, links),
+            person=person,
+            taken=taken,
+            nobody=nobody,
+            gaps=gaps,
+        )
+    )
+
+
+def client_section(runbook: Runbook, coverage: Coverage, client: Client, lang: str,
+                   links: Links) -> Markup:  # fmt: skip
+    procs = by_priority(runbook.procedures_of_client(client.id))
+    return Markup(
+        render(
+            "coverage/client.html.j2",
+            lang,
+            **_common(runbook, links),
+            procedures=procs,
+            coverage=coverage,
+        )
+    )
