@@ -96,8 +96,9 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
         r = bench(n, args.out, args.repeat)
+        ratio = r["releve_s"] / r["plain_s"]
         print(
-            f"| {n} | {r['releve_s']:.1f} | {r['plain_s']:.1f} | {r['releve_s'] / r['plain_s']:.2f} "
+            f"| {n} | {r['releve_s']:.1f} | {r['plain_s']:.1f} | {ratio:.2f} "
             f"| {r['releve_mb']} | {r['plain_mb']} | {r['releve_size'] / 1e6:.1f} "
             f"| {r['plain_size'] / 1e6:.1f} | {r['releve_size'] / r['plain_size']:.2f} |",
             flush=True,
