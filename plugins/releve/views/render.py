@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..i18n import Translator
 
@@ -20,8 +20,12 @@ Linker = Callable[[str], str]
 
 
 def md_text(value: Any) -> Markup:
-    """Escape a value for Markdown prose: HTML-escaped and Markdown punctuation neutralised."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(value))))
+    """Escape a value for Markdown prose: no HTML, Markdown punctuation neutralised.
+
+    Quotes stay as they are: entities such as &#39; would show in the table of contents.
+    """
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(_MD_SPECIAL.sub(r"\\\1", text))
 
 
 def relative_url(target: str, base: str) -> str:
