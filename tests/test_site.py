@@ -216,3 +216,18 @@ def test_plaintext_secret_stops_the_build_even_without_strict(make_runbook):
     site = rb.root / "site"
     leaked = [p for p in site.rglob("*") if p.is_file() and canary.encode() in p.read_bytes()]
     assert leaked == []
+
+
+def test_dashboard_lists_findings_with_code_spans(make_runbook):
+    rb = make_runbook()
+    rb.procedure(
+        "ops/old.md",
+        "title: Old\nservice: ops\nowner: ana\nbackup: [ben]\npriority: planned\n"
+        "success_criteria: [ok]\nreviewed: 2025-01-01\n",
+    )
+    result = mkdocs_build(rb.root)
+    assert result.returncode == 0, result.stderr
+    home = (rb.root / "site" / "index.html").read_text(encoding="utf-8")
+    row = home[home.index(">RB010<") :]
+    row = row[: row.index("</tr>")]
+    assert "procedures/ops/old.md:" in row and "<code>reviewed</code>" in row

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..i18n import Translator
 
@@ -26,6 +26,14 @@ def md_text(value: Any) -> Markup:
     """
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return Markup(_MD_SPECIAL.sub(r"\\\1", text))
+
+
+_TICKS = re.compile(r"`([^`]+)`")
+
+
+def code_ticks(value: Any) -> Markup:
+    """Escape a message and show its `backticked` parts as code."""
+    return Markup(_TICKS.sub(r"<code>\1</code>", str(escape(value))))
 
 
 def relative_url(target: str, base: str) -> str:
@@ -54,6 +62,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_text
+    env.filters["ticks"] = code_ticks
     return env
 
 
