@@ -6,8 +6,6 @@ import gc
 import logging
 from pathlib import Path
 
-from weasyprint import HTML
-
 # WeasyPrint logs every CSS property it ignores; keep the CLI and the build quiet.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -15,6 +13,10 @@ logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 def write_pdf(html: str, target: Path) -> Path:
     """Lay out `html` and write the PDF to `target` (its folder is created); return it."""
+    # Imported here: WeasyPrint takes most of a second to load, and a build without
+    # binders (`binder: false`, serve, large runbooks) must not pay for it.
+    from weasyprint import HTML
+
     target.parent.mkdir(parents=True, exist_ok=True)
     # No base_url: the binder is self-contained and must not fetch anything.
     # The layout builds millions of short-lived objects that form no cycles worth
