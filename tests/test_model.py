@@ -205,3 +205,19 @@ def test_sample_runbook_loads_cleanly():
     assert 15 <= len(runbook.procedures) <= 25
     assert len(runbook.team.people) == 4
     assert len(runbook.clients) == 3
+
+
+def test_broken_values_are_not_echoed(make_runbook):
+    pasted = "Hunter2-Zq8!pass"
+    rb = make_runbook()
+    rb.procedure(
+        "a/x.md",
+        f"title: T\nservice: s\nowner: {pasted}\nbackup: [ben]\npriority: urgent\n"
+        f"success_criteria: [ok]\nreviewed: 2026-02-31\n",
+    )
+    findings = load_runbook(rb.root).findings
+    assert {f.line for f in findings} == {4, 8}
+    for finding in findings:
+        for lang in ("en", "fr"):
+            assert pasted not in finding.message(lang)
+            assert "2026-02-31" not in finding.message(lang)
