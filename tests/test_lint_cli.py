@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from conftest import releve
+from conftest import REPO, releve
 from releve.findings import Finding
 from releve.lint.formats import escape_data, escape_property, github, markdown
 
-SCHEMA = Path("/work/shared/schemas/sarif-schema-2.1.0.json")
+# The official schema lives in ../shared beside the repository (as on CI).
+SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 GOOD = """\
 title: Triage the inbox
 service: ops
