@@ -103,7 +103,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         try:
             self.today = today()
         except BadDate as err:
-            raise PluginError(f"RELEVE_TODAY={err} is not a date: use YYYY-MM-DD") from None
+            _ = Translator(self.settings.language)
+            raise PluginError(_("build.bad_today", value=str(err))) from None
         for uri in ASSET_URIS:
             if uri.endswith(".css") and uri not in config.extra_css:
                 config.extra_css.append(uri)
@@ -117,11 +118,14 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self.findings = lint_runbook(runbook, self.today, self.settings)
         count = len(runbook.procedures)
         self.settings.binder = binders_wanted(self.config.binder, count, self.serving)
+        if self.config.binder == "auto" and not self.settings.binder:
+            log.info(Translator(self.settings.language)("build.binders_skipped", n=count))
         self.cards = CredentialCards(runbook, self.settings.language)
         # Sealed parts for the Reveal button: a JSON file, never page text (not indexed).
         vault = load_vault(self.root / self.settings.vault_file, self.settings.vault_file)
         files.append(File.generated(config, VAULT_JSON, content=site_json(vault)))
         self._log_findings()
+        self._refuse_secrets()
 
         for proc in runbook.procedures:
             self._add_source(files, config, proc.path, proc)
@@ -155,9 +159,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
     def _add_source(self, files: Files, config: MkDocsConfig, uri: str, obj) -> None:
         if files.get_file_from_path(uri) is not None:
-            log.warning(
-                f"{uri} exists both in docs_dir and at the top level; using the top-level one"
-            )
+            log.warning(Translator(self.settings.language)("build.shadowed", path=uri))
             files.remove(files.get_file_from_path(uri))
         file = File(uri, src_dir=str(self.root), dest_dir=config.site_dir,
                     use_directory_urls=config.use_directory_urls,
@@ -236,13 +238,13 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         for finding in self.findings:
             level = logging.WARNING if finding.severity == ERROR else logging.INFO
             log.log(level, finding.text(lang))
-        secrets = sorted(
-            {f.path for f in self.findings if f.code == "RB009" and f.severity == ERROR}
-        )
+
+    def _refuse_secrets(self) -> None:
+        """Never publish a page that holds a plaintext secret, strict or not."""
+        secrets = {f.path for f in self.findings if f.code == "RB009" and f.severity == ERROR}
         if secrets:
-            # Never publish a page that holds a plaintext secret, strict or not.
-            _ = Translator(lang)
-            raise PluginError(_("build.secrets", paths=", ".join(secrets)))
+            _ = Translator(self.settings.language)
+            raise PluginError(_("build.secrets", paths=", ".join(sorted(secrets))))
 
     # pages -----------------------------------------------------------------
     def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -305,8 +307,11 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             written = binder_site.publish(self.runbook, self.settings, self.today,
                                           Path(config.site_dir))  # fmt: skip
         except Exception as err:  # WeasyPrint or the file system: one clear build error
-            raise PluginError(f"releve: binders not written: {err}") from None
-        log.info(f"releve: {len(written)} binders written in {time.perf_counter() - started:.1f} s")
+            _ = Translator(self.settings.language)
+            raise PluginError(_("build.binders_failed", reason=str(err))) from None
+        seconds = f"{time.perf_counter() - started:.1f}"
+        log.info(Translator(self.settings.language)("build.binders_written", n=len(written),
+                                                    seconds=seconds))  # fmt: skip
 
     # serve -----------------------------------------------------------------
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder):
@@ -324,11 +329,7 @@ BINDER_AUTO_LIMIT = 200
 def binders_wanted(option: bool | str, procedures: int, serving: bool) -> bool:
     """Resolve `binder: auto`: PDFs cost about 0.1 s a page, too slow for serve or big runbooks."""
     if option == "auto":
-        if serving or procedures > BINDER_AUTO_LIMIT:
-            log.info(f"releve: binders skipped (binder: auto, {procedures} procedures); "
-                     "set `binder: true` to build them")  # fmt: skip
-            return False
-        return True
+        return not serving and procedures <= BINDER_AUTO_LIMIT
     return bool(option)
 
 
