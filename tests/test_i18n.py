@@ -1,0 +1,39 @@
+"""Every user-visible string exists in English and French, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from releve.i18n import catalogue
+
+I18N = Path(__file__).resolve().parent.parent / "plugins" / "releve" / "i18n"
+TEMPLATES = Path(__file__).resolve().parent.parent / "plugins" / "releve" / "templates"
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_same_keys_in_both_languages():
+    en, fr = catalogue("en"), catalogue("fr")
+    assert sorted(set(en) - set(fr)) == []
+    assert sorted(set(fr) - set(en)) == []
+
+
+@pytest.mark.parametrize("key", sorted(catalogue("en")))
+def test_same_placeholders(key):
+    assert fields(catalogue("en")[key]) == fields(catalogue("fr").get(key, "")), key
+
+
+def test_templates_use_only_known_keys():
+    known = set(catalogue("en"))
+    used = set()
+    for path in TEMPLATES.rglob("*.j2"):
+        used |= set(re.findall(r"""_\(\s*['"]([a-z_.0-9]+)['"]""", path.read_text("utf-8")))
+    fixed = {key for key in used if not key.endswith((".", "_"))}  # "priority." ~ value
+    assert fixed, "no key found: the pattern is out of date"
+    assert sorted(fixed - known) == []
