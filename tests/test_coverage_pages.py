@@ -44,7 +44,8 @@ def test_pages(make_runbook, lang, words):
     risks = (site / "coverage/risks/index.html").read_text(encoding="utf-8")
     person = html.unescape((site / "people/ana/index.html").read_text(encoding="utf-8"))
     assert words[0] in matrix and words[1] in gaps and words[2] in risks and words[3] in person
-    row = matrix[matrix.index("Pay invoices") :]
+    table = matrix[matrix.index('class="releve-table releve-matrix"') :]
+    row = table[table.index("Pay invoices") :]
     row = row[: row.index("</tr>")]
     assert "releve-role-owner" in row and ">1<" in row
     assert "2026-12-03" in gaps and "Pay invoices" in gaps and "calendar.ics" in gaps

@@ -30,5 +30,8 @@ class RelevePluginConfig(Config):
     binder = c.Choice((True, False, "auto"), default="auto")
     """PDF binders with the site: true, false, or auto (built by `mkdocs build` for runbooks
     of up to 200 procedures, skipped by `mkdocs serve` and for larger runbooks)."""
+    nav_procedures = c.Choice((True, False, "auto"), default="auto")
+    """List procedures under their service in the navigation: true, false, or auto (up to
+    200 procedures; past that every page would carry a long navigation)."""
     nav = c.Type(bool, default=True)
     """Build the navigation (dashboard, services, clients, people) when mkdocs.yml has no `nav`."""

@@ -193,10 +193,11 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
     def _nav(self, runbook: Runbook, files: Files) -> list:
         """Dashboard, services, clients, people, then the team's own pages from docs_dir.
 
-        Procedures are reached from their service page and from search, not listed in
-        the navigation: every page embeds the navigation, so listing thousands of
-        procedures would make the site grow with the square of its size. Each section
-        opens on an index page (Material's `navigation.indexes`).
+        Past `NAV_AUTO_LIMIT` procedures (option `nav_procedures`), procedures are reached
+        from their service page and from search, not listed in the navigation: every page
+        embeds the navigation, so listing thousands of procedures would make the site grow
+        with the square of its size. Each section opens on an index page (Material's
+        `navigation.indexes`).
         """
         _ = Translator(self.settings.language)
 
@@ -204,9 +205,16 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             return str(escape(text))
 
         nav: list = [{_("nav.home"): HOME}]
+        option = self.config.nav_procedures
+        listed = option is True or (option == "auto" and len(runbook.procedures) <= NAV_AUTO_LIMIT)
         services = [
-            {title(self.settings.service_title(s)): service_uri(s)} for s in runbook.services
-        ]
+            {title(self.settings.service_title(s)): (
+                [{_("nav.overview"): service_uri(s)},
+                 *[{title(p.title): p.path} for p in procs]]
+                if listed else service_uri(s)
+            )}
+            for s, procs in runbook.services.items()
+        ]  # fmt: skip
         nav.append({_("nav.services"): [SERVICES_INDEX, *services]})
         clients = sorted(runbook.clients.values(), key=lambda c: c.name.casefold())
         nav.append({_("nav.clients"): [CLIENTS_INDEX, *[{title(c.name): c.path} for c in clients]]})
@@ -324,6 +332,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
 
 BINDER_AUTO_LIMIT = 200
+NAV_AUTO_LIMIT = 200
 
 
 def binders_wanted(option: bool | str, procedures: int, serving: bool) -> bool:
