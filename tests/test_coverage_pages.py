@@ -54,3 +54,6 @@ def test_pages(make_runbook, lang, words):
     client = (site / "clients/acme/index.html").read_text(encoding="utf-8")
     assert "releve-coverage" in client and "2026-12-03" in client
     assert (site / "calendar.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    summary = home[home.index("releve-coverage-summary") :]
+    assert 'href="coverage/gaps/"' in summary[: summary.index("</p>")]

@@ -60,7 +60,12 @@ def person_view(runbook: Runbook, person: Person, today: date) -> PersonView:
 
 
 def home_page(
-    runbook: Runbook, today: date, lang: str, links: Links, findings: list[Finding]
+    runbook: Runbook,
+    today: date,
+    lang: str,
+    links: Links,
+    findings: list[Finding],
+    coverage: Coverage | None = None,
 ) -> str:
     soon = today + timedelta(days=30)
     upcoming = sorted(
@@ -78,6 +83,8 @@ def home_page(
         upcoming=upcoming,
         errors=[f for f in findings if f.severity == ERROR],
         warnings=[f for f in findings if f.severity != ERROR],
+        coverage=coverage,
+        gap_days=len(coverage.gaps_by_day()) if coverage else 0,
     )
 
 
@@ -168,7 +175,7 @@ def generated_pages(
     """Every page Relève generates, by source URI."""
     from .coverage_pages import coverage_pages, person_section
 
-    pages = {HOME: home_page(runbook, today, lang, Links(url_of, HOME), findings)}
+    pages = {HOME: home_page(runbook, today, lang, Links(url_of, HOME), findings, coverage)}
     if coverage is not None:
         pages.update(coverage_pages(runbook, coverage, lang, url_of))
     for uri in (SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX):
