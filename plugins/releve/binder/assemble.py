@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ..coverage.model import Coverage, compute
+from ..coverage.model import Coverage, compute, horizon_end
 from ..model import Absence, Client, Credential, Procedure, Runbook
 from ..settings import Settings
 from ..vault.check import references
@@ -127,7 +127,7 @@ def absence_period(
     )
     if upcoming:
         return upcoming[0].start, upcoming[0].end
-    return today, today + timedelta(days=horizon)
+    return today, horizon_end(today, horizon)
 
 
 def for_client(runbook: Runbook, client_id: str, today: date, settings: Settings) -> Binder:
