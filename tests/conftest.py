@@ -46,6 +46,17 @@ plugins:
       binder: false
 """
 
+# A procedure front-matter that passes the lint, for tests to vary one field at a time.
+GOOD = """\
+title: Triage the inbox
+service: ops
+owner: ana
+backup: [ben]
+priority: important
+success_criteria: [Inbox is empty at noon]
+reviewed: 2026-11-01
+"""
+
 MINIMAL_TEAM = """\
 people:
   - {id: ana, name: Ana Lima, roles: [ops]}

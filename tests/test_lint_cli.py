@@ -6,21 +6,12 @@ import json
 
 import pytest
 
-from conftest import REPO, releve
+from conftest import GOOD, REPO, releve
 from releve.findings import Finding
 from releve.lint.formats import escape_data, escape_property, github, markdown
 
 # The official schema lives in ../shared beside the repository (as on CI).
 SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-GOOD = """\
-title: Triage the inbox
-service: ops
-owner: ana
-backup: [ben]
-priority: important
-success_criteria: [Inbox is empty at noon]
-reviewed: 2026-11-01
-"""
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from conftest import MINIMAL_MKDOCS, REPO
+from conftest import GOOD, MINIMAL_MKDOCS, REPO
 from releve.i18n import catalogue
 from releve.lint import lint_runbook
 from releve.lint.codes import CODES
@@ -15,15 +15,6 @@ from releve.model import load_runbook
 from releve.settings import load_settings
 
 TODAY = date(2026, 11, 23)
-GOOD = """\
-title: Triage the inbox
-service: ops
-owner: ana
-backup: [ben]
-priority: important
-success_criteria: [Inbox is empty at noon]
-reviewed: 2026-11-01
-"""
 # File lines of GOOD once written between "---" fences: title is line 2, owner 4, backup 5...
 
 

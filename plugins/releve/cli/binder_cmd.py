@@ -36,7 +36,10 @@ def run(args: argparse.Namespace) -> int:
     runbook, settings = load(args)
     lang = settings.language
     today = today_of(args)
-    start, end = day_arg(args.start, "--from"), day_arg(args.end, "--to")
+    start, end = (
+        day_arg(args.start, "--from", lang),
+        day_arg(args.end, "--to", lang),
+    )
     if (start or end) and not args.person:
         raise CommandError(f"--from/--to: {t(lang, 'binder.error.period_person')}")
     if start and end and start > end:

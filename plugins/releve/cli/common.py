@@ -44,20 +44,26 @@ def lang_of(root: Path) -> str:
     return load_settings(root).language if root.is_dir() else "en"
 
 
+def args_lang(args: argparse.Namespace) -> str:
+    """The runbook's language for messages, English when --root is not a folder."""
+    return lang_of(Path(getattr(args, "root", ".")))
+
+
 def today_of(args: argparse.Namespace) -> date:
     try:
         return today(getattr(args, "today", None))
     except BadDate as err:
-        raise CommandError(f"--today {err}: {t('en', 'cli.bad_date')}") from None
+        flag = "--today" if getattr(args, "today", None) else "RELEVE_TODAY"
+        raise CommandError(f"{flag} {err}: {t(args_lang(args), 'cli.bad_date')}") from None
 
 
-def day_arg(value: str | None, flag: str) -> date | None:
+def day_arg(value: str | None, flag: str, lang: str = "en") -> date | None:
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"{flag} {value}: {t('en', 'cli.bad_date')}") from None
+        raise CommandError(f"{flag} {value}: {t(lang, 'cli.bad_date')}") from None
 
 
 def load(args: argparse.Namespace) -> tuple[Runbook, Settings]:

@@ -13,6 +13,7 @@ from .common import (
     CommandError,
     add_root,
     add_today,
+    args_lang,
     day_arg,
     load,
     today_of,
@@ -41,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
     runbook, settings = load(args)
     _ = Translator(settings.language)
     today = today_of(args)
-    start = day_arg(args.start, "--from") or today
-    end = day_arg(args.end, "--to") or horizon_end(start, settings.horizon)
+    start = day_arg(args.start, "--from", args_lang(args)) or today
+    end = day_arg(args.end, "--to", args_lang(args)) or horizon_end(start, settings.horizon)
     if start > end:
         raise CommandError(_("coverage.cli_bad_period"))
     absent = [p.strip() for p in args.absent.split(",") if p.strip()]

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from importlib import import_module
 
 from .. import __version__
-from .common import EXIT_USAGE, CommandError, fail
+from ..i18n import t
+from .common import EXIT_USAGE, CommandError, args_lang, fail
 
 # Each module defines `register(subparsers)`, which adds its subcommand and sets `func`.
 COMMANDS = (
@@ -53,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as err:
         return fail(str(err), err.code)
     except KeyboardInterrupt:
-        return fail("interrupted", EXIT_USAGE)
+        return fail(t(args_lang(args), "cli.interrupted"), EXIT_USAGE)
     except BrokenPipeError:  # output piped into `head`: stop quietly
         sys.stderr.close()
         return 0

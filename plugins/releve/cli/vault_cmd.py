@@ -216,20 +216,21 @@ def run_add(s: Session) -> int:
     passphrase = s.passphrase(me)
     value = _read_value(s, a.id, a.field)
     vault = ops.add(s.vault, s.people(), me, passphrase, a.id, a.audience, value,
-                    today=_today(), field=a.field, label=a.label, url=a.url,
+                    today=_today(s.lang), field=a.field, label=a.label, url=a.url,
                     replace_value=a.replace)  # fmt: skip
     s.write(vault)
     print(s._("vault.added", id=a.id, field=a.field, audience=a.audience), file=sys.stderr)
     return 0
 
 
-def _today():
+def _today(lang: str = "en"):
+    from ..i18n import t
     from ..today import BadDate, today
 
     try:
         return today()
     except BadDate as err:
-        raise CommandError(f"RELEVE_TODAY={err}: use YYYY-MM-DD", EXIT_USAGE) from None
+        raise CommandError(f"RELEVE_TODAY {err}: {t(lang, 'cli.bad_date')}", EXIT_USAGE) from None
 
 
 @_guard
