@@ -6,7 +6,6 @@ from datetime import date
 
 from releve.coverage.model import (
     compute,
-    cover_while_away,
     horizon_end,
     load_of,
     single_points_of_failure,
@@ -126,12 +125,3 @@ def test_single_points_of_failure_and_load(make_runbook):
     assert (loads["ana"].owned, loads["ana"].backup) == (3, 0)
     assert loads["ana"].weight == 3 + 1 + 1  # urgent + planned + planned
     assert (loads["ben"].owned, loads["ben"].backup, loads["ben"].weight) == (0, 2, 1.0)
-
-
-def test_cover_while_away(make_runbook):
-    runbook = runbook_with(
-        make_runbook, "", {"u-solo": "ana", "pair": "ana ben", "other": "cy ana"}
-    )
-    taken, nobody = cover_while_away(runbook, "ana")
-    assert [(p.id, who) for p, who in taken] == [("pair", "ben")]
-    assert [p.id for p in nobody] == ["u-solo"]

@@ -27,6 +27,7 @@ class Settings:
     drill_every: int = 90
     max_words: int = 600
     horizon: int = 90
+    non_working_due: str = "before"  # a due day off work moves: before | after | skip
     severity: dict[str, str] = field(default_factory=dict)  # code -> error|warning|off
     service_titles: dict[str, str] = field(default_factory=dict)
     binder: bool = True

@@ -1,10 +1,11 @@
 """The coverage model, computed from the runbook model.
 
-A procedure is covered on a working day (team.yml `workdays` minus `holidays`)
-when its owner or at least one backup is not absent that day; absences include
-both their ends. Per-person absent days are computed once as sets, and gaps
-are cached per distinct (owner, backups) group, so 2,000 procedures over a
-year cost a few set intersections each.
+A procedure is due on the working days its schedule names (every working day
+for an on-demand procedure: it may come any day). On each due day the cover
+rule (`rule.py`) says who does it. Per-person absent days are computed once
+as sets; for each distinct (people, access, schedule) the rule is asked once
+for a day with nobody away and then only on the due days on which one of
+those people is away, so 2,000 procedures over a year cost little.
 """
 
 from __future__ import annotations
@@ -15,9 +16,14 @@ from datetime import date, timedelta
 from itertools import combinations
 
 from ..model import Procedure, Runbook, Team
+from ..model.refs import references
+from ..model.schedule import Schedule
+from .due import due_days
+from .rule import GAP, NO_ACCESS, Cover, decide
 
 PRIORITY_RANK = {"urgent": 0, "important": 1, "planned": 2}
 PRIORITY_WEIGHT = {"urgent": 3, "important": 2, "planned": 1}
+NOBODY: frozenset[str] = frozenset()
 
 
 def working_days(team: Team, start: date, end: date) -> list[date]:
@@ -28,7 +34,31 @@ def working_days(team: Team, start: date, end: date) -> list[date]:
 
 def horizon_end(start: date, horizon: int) -> date:
     """Last day of a horizon of `horizon` days starting on (and counting) `start`."""
-    return start + timedelta(days=max(horizon, 1) - 1)
+    try:
+        return start + timedelta(days=max(horizon, 1) - 1)
+    except OverflowError:
+        return date.max
+
+
+def needed_audiences(runbook: Runbook, proc: Procedure) -> frozenset[str]:
+    """Audiences whose key a procedure needs: those of the credentials it names.
+
+    A credential missing from the vault is RB005; it cannot be checked here.
+    """
+    creds = runbook.credentials
+    return frozenset(creds[c].audience for c, _ in references(proc) if c in creds)
+
+
+def able_people(runbook: Runbook, proc: Procedure) -> frozenset[str]:
+    """Owner and backups who can open every credential the procedure needs.
+
+    Read from the vault's clear metadata (holders of each audience), no passphrase.
+    """
+    audiences = needed_audiences(runbook, proc)
+    if not audiences:
+        return frozenset(proc.people)
+    holders = {c.audience: set(c.holders) for c in runbook.credentials.values()}
+    return frozenset(p for p in proc.people if all(p in holders.get(a, ()) for a in audiences))
 
 
 @dataclass
@@ -37,73 +67,152 @@ class Coverage:
     end: date
     days: list[date]  # working days of the period
     absent: dict[str, set[date]]  # person -> absent working days in the period
-    gaps: dict[str, list[date]]  # procedure id -> working days nobody covers (only non-empty)
+    due: dict[str, list[date]]  # procedure id -> due days in the period
+    gaps: dict[str, list[date]]  # procedure id -> due days nobody covers (only non-empty)
+    no_access: dict[str, list[date]]  # procedure id -> due days only people without access
     procedures: dict[str, Procedure]
+    able: dict[str, frozenset[str]]  # procedure id -> people who can open what it needs
     extra_absent: tuple[str, ...] = ()
+    away: dict[date, frozenset[str]] = field(default_factory=dict)  # day -> people away
 
-    def covered(self, proc: Procedure, day: date) -> bool:
-        return any(day not in self.absent.get(p, ()) for p in proc.people)
+    def absent_on(self, day: date) -> frozenset[str]:
+        return self.away.get(day, NOBODY)
+
+    def cover(self, proc: Procedure, day: date) -> Cover:
+        """Who does `proc` on `day`: the one cover rule, with this period's absences."""
+        return decide(list(dict.fromkeys(proc.people)), self.absent_on(day),
+                      self.able.get(proc.id, NOBODY))  # fmt: skip
 
     def who_covers(self, proc: Procedure, day: date) -> str | None:
-        """The first of owner, backup 1, backup 2... who is not absent that day."""
-        return next((p for p in proc.people if day not in self.absent.get(p, ())), None)
+        return self.cover(proc, day).by
+
+    def is_due(self, proc: Procedure, day: date) -> bool:
+        return day in self.due.get(proc.id, ())
+
+    def covered(self, proc: Procedure, day: date) -> bool:
+        return self.cover(proc, day).status != GAP
 
     def gaps_by_day(self) -> dict[date, list[Procedure]]:
-        out: dict[date, list[Procedure]] = {}
-        for proc_id, days in self.gaps.items():
-            for day in days:
-                out.setdefault(day, []).append(self.procedures[proc_id])
-        for procs in out.values():
-            procs.sort(key=lambda p: (PRIORITY_RANK.get(p.priority, 3), p.title.casefold()))
-        return dict(sorted(out.items()))
+        return _by_day(self.gaps, self.procedures)
+
+    def no_access_by_day(self) -> dict[date, list[Procedure]]:
+        return _by_day(self.no_access, self.procedures)
 
     def gap_procedures(self) -> list[Procedure]:
         """Procedures with at least one gap, urgent first."""
-        procs = [self.procedures[i] for i in self.gaps]
-        return sorted(procs, key=lambda p: (PRIORITY_RANK.get(p.priority, 3), p.title.casefold()))
+        return _ranked(self.procedures[i] for i in self.gaps)
+
+    def no_access_procedures(self) -> list[Procedure]:
+        return _ranked(self.procedures[i] for i in self.no_access)
+
+
+def _ranked(procs: Iterable[Procedure]) -> list[Procedure]:
+    return sorted(procs, key=lambda p: (PRIORITY_RANK.get(p.priority, 3), p.title.casefold()))
+
+
+def _by_day(days_of: dict[str, list[date]], procedures: dict[str, Procedure]):
+    out: dict[date, list[Procedure]] = {}
+    for proc_id, days in days_of.items():
+        for day in days:
+            out.setdefault(day, []).append(procedures[proc_id])
+    return {day: _ranked(procs) for day, procs in sorted(out.items())}
 
 
 def _absent_days(team: Team, days: list[date], extra: Iterable[str]) -> dict[str, set[date]]:
+    if not days:
+        return {person: set() for person in extra}
     workdays = set(days)
     absent: dict[str, set[date]] = {}
     for a in team.absences:
-        span = {a.start + timedelta(n) for n in range((a.end - a.start).days + 1)}
+        first, last = max(a.start, days[0]), min(a.end, days[-1])
+        span = {first + timedelta(n) for n in range((last - first).days + 1)}
         absent.setdefault(a.person, set()).update(span & workdays)
     for person in extra:
         absent[person] = set(workdays)
     return absent
 
 
-def compute(runbook: Runbook, start: date, end: date, extra_absent: Iterable[str] = ()) -> Coverage:
-    """Coverage over [start, end]; `extra_absent` people are away the whole period (what-if)."""
+def _away(absent: dict[str, set[date]]) -> dict[date, frozenset[str]]:
+    by_day: dict[date, set[str]] = {}
+    for person, days in absent.items():
+        for day in days:
+            by_day.setdefault(day, set()).add(person)
+    return {day: frozenset(people) for day, people in by_day.items()}
+
+
+def compute(runbook: Runbook, start: date, end: date, extra_absent: Iterable[str] = (),
+            policy: str | None = None) -> Coverage:  # fmt: skip
+    """Coverage over [start, end]; `extra_absent` people are away the whole period (what-if).
+
+    `policy` moves due days off non-working days (`non_working_due`); default from settings.
+    """
+    if policy is None:
+        policy = getattr(runbook.config, "non_working_due", "before")
     extra = tuple(dict.fromkeys(extra_absent))
-    days = working_days(runbook.team, start, end)
-    absent = _absent_days(runbook.team, days, extra)
-    everyday = set(days)
-    cache: dict[tuple[str, ...], list[date]] = {}
+    team = runbook.team
+    days = working_days(team, start, end)
+    absent = _absent_days(team, days, extra)
+    away = _away(absent)
+    schedules: dict[Schedule, list[date]] = {}
+    cache: dict[tuple, tuple[list[date], list[date]]] = {}
+    due: dict[str, list[date]] = {}
     gaps: dict[str, list[date]] = {}
+    no_access: dict[str, list[date]] = {}
+    able: dict[str, frozenset[str]] = {}
     for proc in runbook.procedures:
         group = tuple(dict.fromkeys(proc.people))
+        able[proc.id] = can = able_people(runbook, proc)
+        if proc.schedule not in schedules:
+            schedules[proc.schedule] = (
+                days if proc.schedule.on_demand
+                else due_days(proc.schedule, team, start, end, policy)
+            )  # fmt: skip
+        due[proc.id] = proc_due = schedules[proc.schedule]
         if not group:
-            continue
-        if group not in cache:
-            uncovered = everyday
-            for person in group:
-                uncovered = uncovered & absent.get(person, set())
-                if not uncovered:
-                    break
-            cache[group] = sorted(uncovered)
-        if cache[group]:
-            gaps[proc.id] = cache[group]
+            continue  # no owner at all: RB006 says so, a gap on every day would only repeat it
+        key = (group, can, proc.schedule)
+        if key not in cache:
+            cache[key] = _statuses(group, can, proc_due, absent, away)
+        proc_gaps, proc_no_access = cache[key]
+        if proc_gaps:
+            gaps[proc.id] = proc_gaps
+        if proc_no_access:
+            no_access[proc.id] = proc_no_access
     return Coverage(
         start=start,
         end=end,
         days=days,
         absent=absent,
+        due=due,
         gaps=gaps,
+        no_access=no_access,
         procedures={p.id: p for p in runbook.procedures},
+        able=able,
         extra_absent=extra,
+        away=away,
     )
+
+
+def _statuses(group: tuple[str, ...], able: frozenset[str], due: list[date],
+              absent: dict[str, set[date]], away: dict[date, frozenset[str]]
+              ) -> tuple[list[date], list[date]]:  # fmt: skip
+    """Gap and no-access days of one (people, access, schedule), asking the cover rule.
+
+    On a day none of `group` is away the answer is the same as on any such day,
+    so the rule is asked once for those, and once per day someone of `group` is away.
+    """
+    usual = decide(group, NOBODY, able).status
+    touched: set[date] = set()
+    for person in group:
+        touched |= absent.get(person, set())
+    gaps, no_access = [], []
+    for day in due:
+        status = decide(group, away[day], able).status if day in touched else usual
+        if status == GAP:
+            gaps.append(day)
+        elif status == NO_ACCESS:
+            no_access.append(day)
+    return gaps, no_access
 
 
 @dataclass
@@ -170,22 +279,3 @@ def load_of(runbook: Runbook) -> dict[str, Load]:
             entry.backup += 1
             entry.weight += weight / 2
     return loads
-
-
-def cover_while_away(
-    runbook: Runbook, person: str
-) -> tuple[list[tuple[Procedure, str]], list[Procedure]]:
-    """While `person` is away: who takes each of her procedures, and what nobody does."""
-    taken, nobody = [], []
-    for proc in runbook.procedures:
-        if person not in proc.people:
-            continue
-        others = [p for p in proc.people if p != person]
-        if proc.owner != person and others and others[0] == proc.owner:
-            continue  # she is only a backup: the owner still does it
-        if others:
-            taken.append((proc, others[0]))
-        else:
-            nobody.append(proc)
-    key = lambda item: (PRIORITY_RANK.get(item.priority, 3), item.title.casefold())  # noqa: E731
-    return sorted(taken, key=lambda t: key(t[0])), sorted(nobody, key=key)

@@ -23,6 +23,9 @@ class RelevePluginConfig(Config):
     """Words of body above which a procedure is longer than one page (RB012)."""
     horizon = c.Type(int, default=90)
     """Days ahead checked for coverage gaps (RB013) and shown in the gap calendar."""
+    non_working_due = c.Choice(("before", "after", "skip"), default="before")
+    """A scheduled due day that is not a working day moves to the previous working day
+    (`before`), the next one (`after`), or is dropped (`skip`)."""
     severity = c.Type(dict, default={})
     """Per-code severity override: `{RB010: error, RB012: off}`."""
     service_titles = c.Type(dict, default={})

@@ -6,13 +6,14 @@ from pathlib import Path
 
 from ..findings import Finding
 from .fields import ID_RE, Fields
+from .schedule import FORMS, ON_DEMAND, Schedule, ScheduleError, parse_schedule
 from .sources import read_text, rel, split_page
 from .types import PRIORITIES, Pos, Procedure
 
 PROCEDURE_KEYS = {
     "title", "id", "service", "clients", "owner", "backup", "priority", "sla", "frequency",
     "success_criteria", "credentials", "reviewed", "review_every", "last_drill", "tags",
-    "releve_ignore",
+    "schedule", "releve_ignore",
 }  # fmt: skip
 
 
@@ -48,6 +49,7 @@ def parse_procedure(root: Path, path: Path, findings: list[Finding]) -> Procedur
         priority=f.choice("priority", PRIORITIES, required=True) or "",
         sla=f.text("sla"),
         frequency=f.text("frequency"),
+        schedule=_schedule(f, findings),
         success_criteria=f.text_list("success_criteria", required=True),
         credentials=f.text_list("credentials"),
         reviewed=f.date("reviewed"),
@@ -59,3 +61,19 @@ def parse_procedure(root: Path, path: Path, findings: list[Finding]) -> Procedur
     )
     proc.unknown_keys = [(k, f.pos(k)) for k in f.data if k not in PROCEDURE_KEYS]
     return proc
+
+
+def _schedule(f: Fields, findings: list[Finding]) -> Schedule:
+    """The `schedule` key; unreadable text is RB008 at its line, listing the forms."""
+    text = f.text("schedule")
+    if text is None:
+        return ON_DEMAND
+    try:
+        return parse_schedule(text)
+    except ScheduleError as err:
+        p = f.pos("schedule")
+        findings.append(
+            Finding("RB008", f.path, p.line, p.column, "field.bad_schedule",
+                    {"part": err.part[:60], "forms": FORMS})
+        )  # fmt: skip
+        return ON_DEMAND

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..findings import Finding
+from .schedule import ON_DEMAND, Schedule
 
 PRIORITIES = ("urgent", "important", "planned")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -123,6 +124,7 @@ class Procedure:
     priority: str = ""
     sla: str | None = None
     frequency: str | None = None
+    schedule: Schedule = ON_DEMAND
     success_criteria: list[str] = field(default_factory=list)
     credentials: list[str] = field(default_factory=list)
     reviewed: date | None = None

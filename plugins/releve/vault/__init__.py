@@ -37,7 +37,8 @@ revoke, rekey), `check` (structure and references), `publish` (the site's JSON).
 
 from __future__ import annotations
 
-from .check import CRED_REF, check_vault, inline_references, references
+from ..model.refs import CRED_REF, inline_references, references
+from .check import check_vault
 from .crypto import FORMAT_VERSION, MIN_ITERATIONS, Refused
 from .ops import REFUSED, USAGE, VaultError
 from .publish import site_json

@@ -9,45 +9,12 @@
 
 from __future__ import annotations
 
-import re
-
 from ..findings import Finding
-from ..model import Procedure, Runbook
+from ..model import Runbook
+from ..model.refs import references
 from ..model.types import Pos
 from .crypto import MIN_ITERATIONS
 from .store import Vault
-
-CRED_REF = re.compile(r"\[\[cred:([^\]\s]*)\]\]")
-
-
-FENCE = re.compile(r"^\s*(```|~~~)")
-CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
-
-
-def inline_references(proc: Procedure) -> list[tuple[str, Pos]]:
-    """`[[cred:ID]]` in a procedure's body, with the file line of each.
-
-    Inside code (fenced blocks, `code spans`) it is an example, not a reference:
-    the site shows it as is, so it is skipped here too.
-    """
-    out, fence = [], ""
-    for offset, line in enumerate(proc.body.splitlines()):
-        start = FENCE.match(line)
-        if start and (not fence or start.group(1) == fence):
-            fence = "" if fence else start.group(1)
-            continue
-        if fence or "[[cred:" not in line:
-            continue
-        prose = CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
-        for match in CRED_REF.finditer(prose):
-            out.append((match.group(1), Pos(proc.path, proc.body_line + offset, match.start() + 1)))
-    return out
-
-
-def references(proc: Procedure) -> list[tuple[str, Pos]]:
-    """Every credential id a procedure names, front-matter first, with positions."""
-    front = [(cid, proc.pos_of("credentials", i)) for i, cid in enumerate(proc.credentials)]
-    return front + inline_references(proc)
 
 
 def check_vault(vault: Vault, runbook: Runbook) -> list[Finding]:

@@ -6,11 +6,12 @@ passes it here; nothing in this module reads files or knows about MkDocs.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from markupsafe import Markup
 
-from ..coverage.model import Coverage, cover_while_away, load_of, single_points_of_failure
+from ..coverage.agenda import absence_plan
+from ..coverage.model import Coverage, load_of, single_points_of_failure
 from ..model import Client, Person, Runbook
 from .pages import _common, by_priority
 from .render import render
@@ -21,6 +22,7 @@ GAPS = "coverage/gaps.md"
 RISKS = "coverage/risks.md"
 ICS = "calendar.ics"
 PAGES = (MATRIX, GAPS, RISKS)
+MAX_PLAN_DAYS = 366  # a plan longer than a year is not read day by day
 
 
 def _months(coverage: Coverage) -> list[tuple[str, list[tuple[date, list]]]]:
@@ -58,24 +60,19 @@ def coverage_pages(runbook: Runbook, coverage: Coverage, lang: str, url_of) -> d
 
 def person_section(runbook: Runbook, coverage: Coverage, person: Person, lang: str,
                    links: Links) -> Markup:  # fmt: skip
-    taken, nobody = cover_while_away(runbook, person.id)
-    absences = [a for a in runbook.team.absences_of(person.id) if a.end >= coverage.start]
-    gaps = {
-        day: procs
-        for day, procs in coverage.gaps_by_day().items()
-        if any(a.covers(day) for a in absences) and any(person.id in p.people for p in procs)
-    }
+    """ "While X is away": per coming absence, the dated tasks and who does each."""
+    plans = []
+    for absence in sorted(runbook.team.absences_of(person.id), key=lambda a: a.start):
+        if absence.end < coverage.start:
+            continue
+        start = max(absence.start, coverage.start)
+        end = min(absence.end, start + timedelta(days=MAX_PLAN_DAYS))
+        days, on_call = absence_plan(runbook, person.id, start, end)
+        plans.append((absence, days, on_call))
     return Markup(
-        render(
-            "coverage/person.md.j2",
-            lang,
-            **_common(runbook, links),
-            person=person,
-            taken=taken,
-            nobody=nobody,
-            gaps=gaps,
-        )
-    )
+        render("coverage/person.md.j2", lang, **_common(runbook, links), person=person,
+               plans=plans)
+    )  # fmt: skip
 
 
 def client_section(runbook: Runbook, coverage: Coverage, client: Client, lang: str,

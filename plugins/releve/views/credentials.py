@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ..i18n import Translator
 from ..model import Procedure, Runbook
-from ..vault.check import CODE_SPAN, CRED_REF, FENCE, references
+from ..model.refs import CODE_SPAN, CRED_REF, FENCE, references
 from .render import render
 from .site import Links, person_uri, procedure_uri
 
