@@ -20,6 +20,7 @@ COMMANDS = (
     "releve.cli.codeowners_cmd",
     "releve.cli.binder_cmd",
     "releve.cli.coverage_cmd",
+    "releve.cli.agenda_cmd",
 )
 
 

@@ -64,7 +64,7 @@ def day_of(coverage: Coverage, day: date, procedures: list[Procedure]) -> Day:
     tasks, on_call = [], []
     for proc in procedures:
         if proc.schedule.on_demand:
-            if proc.owner in coverage.absent_on(day) and day in coverage.due.get(proc.id, ()):
+            if proc.owner in coverage.absent_on(day) and coverage.is_due(proc, day):
                 on_call.append(Task(proc, coverage.cover(proc, day)))
         elif coverage.is_due(proc, day):
             tasks.append(Task(proc, coverage.cover(proc, day)))

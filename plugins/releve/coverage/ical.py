@@ -16,6 +16,7 @@ from icalendar import Calendar, Event
 from ..i18n import Translator
 from ..model import Runbook
 from ..settings import Settings
+from .agenda import Day, day_of
 from .model import Coverage, compute
 
 EPOCH = date(2020, 1, 1)
@@ -49,6 +50,59 @@ def _event(uid: str, summary: str, start: date, end: date, stamp: datetime, seq:
     return event
 
 
+def _cover_events(days: list[Day], name_of, _, stamp: datetime, seq: int) -> list[Event]:
+    """Per person, the tasks she covers for someone away, on their due days (cover rule)."""
+    events = []
+    for day in days:
+        for task in day.tasks:
+            cover = task.cover
+            if cover.by and cover.covering_for:
+                summary = _(
+                    "agenda.ics_cover",
+                    title=task.procedure.title,
+                    person=name_of(cover.covering_for),
+                )
+                uid = f"cover-{task.procedure.id}-{day.date.isoformat()}"
+                event = _event(uid, summary, day.date, day.date, stamp, seq)
+                event.add("attendee", f"releve:{cover.by}", parameters={"CN": name_of(cover.by)})
+                events.append(event)
+    return events
+
+
+def agenda_calendar(runbook: Runbook, days: list[Day], today: date, settings: Settings) -> bytes:
+    """`releve agenda --format ics`: one all-day event per task due, named for who does it."""
+    _ = Translator(settings.language)
+    stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
+    seq = (today - EPOCH).days
+    names = {pid: p.name for pid, p in runbook.team.people.items()}
+    cal = Calendar()
+    cal.add("prodid", "-//Relève//runbook agenda//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{settings.site_name} — {_('agenda.feed_name')}")
+    for day in days:
+        for kind, tasks in (("task", day.tasks), ("oncall", day.on_call)):
+            for task in tasks:
+                who = names.get(task.cover.by, task.cover.by) if task.cover.by else None
+                summary = _(
+                    "agenda.ics_task",
+                    title=task.procedure.title,
+                    person=who or _("coverage.nobody"),
+                )
+                uid = f"{kind}-{task.procedure.id}-{day.date.isoformat()}"
+                cal.add_component(
+                    _event(
+                        uid,
+                        summary,
+                        day.date,
+                        day.date,
+                        stamp,
+                        seq,
+                        _("agenda.status." + task.cover.status),
+                    )
+                )
+    return cal.to_ical()
+
+
 def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settings) -> bytes:
     _ = Translator(settings.language)
     stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
@@ -68,7 +122,7 @@ def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settin
         for proc in runbook.procedures:
             if absence.person != proc.owner:
                 continue
-            coverers = dict.fromkeys(during.who_covers(proc, d) for d in during.days)
+            coverers = dict.fromkeys(during.who_covers(proc, d) for d in during.due[proc.id])
             named = [names.get(p, p) for p in coverers if p]
             gaps = len(during.gaps.get(proc.id, []))
             text = ", ".join(named) or _("coverage.nobody")
@@ -86,6 +140,11 @@ def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settin
                 "\n".join(sorted(lines)),
             )
         )
+
+    names_of = lambda pid: names.get(pid, pid)  # noqa: E731
+    covering = [day_of(coverage, d, runbook.procedures) for d in sorted(coverage.away)]
+    for event in _cover_events(covering, names_of, _, stamp, seq):
+        cal.add_component(event)
 
     for proc_id, days in sorted(coverage.gaps.items()):
         proc = coverage.procedures[proc_id]

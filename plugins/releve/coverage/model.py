@@ -87,7 +87,10 @@ class Coverage:
         return self.cover(proc, day).by
 
     def is_due(self, proc: Procedure, day: date) -> bool:
-        return day in self.due.get(proc.id, ())
+        sets = self.__dict__.setdefault("_due_sets", {})
+        if proc.id not in sets:
+            sets[proc.id] = frozenset(self.due.get(proc.id, ()))
+        return day in sets[proc.id]
 
     def covered(self, proc: Procedure, day: date) -> bool:
         return self.cover(proc, day).status != GAP

@@ -24,6 +24,7 @@ CODES = {
     "RB014": ("UnknownKey", "warning"),
     "RB015": ("CodeownersOutOfDate", "warning"),
     "RB016": ("InvalidIgnore", "warning"),
+    "RB017": ("CannotOpenCredential", "warning"),
 }
 
 DEFAULT_SEVERITY = {code: severity for code, (_, severity) in CODES.items()}

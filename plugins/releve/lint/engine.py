@@ -12,7 +12,7 @@ from ..settings import Settings
 from . import rules
 from .codes import DEFAULT_SEVERITY, LEVELS
 from .ignore import apply_ignores, ignored_codes
-from .rule_coverage import rb013
+from .rule_coverage import rb013, rb017
 from .secrets import rb009, scan_text
 
 # Every rule, in code order; RB006-RB008 are found by the model while parsing.
@@ -29,6 +29,7 @@ RULES: list[rules.Rule] = [
     rb013,
     rules.rb014_unknown_key,
     rb015,
+    rb017,
 ]
 
 

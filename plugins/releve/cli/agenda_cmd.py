@@ -1,0 +1,99 @@
+"""`releve agenda`: what is due each day and who does it (text, JSON or iCalendar)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..coverage.agenda import agenda, for_person
+from ..coverage.ical import agenda_calendar
+from ..i18n import Translator
+from .common import EXIT_OK, CommandError, add_root, add_today, args_lang, day_arg, load, today_of
+
+MAX_DAYS = 3660  # ten years: longer is surely a typo, and would print for minutes
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "agenda",
+        help="what is due each day and who does it",
+        description="The tasks due on a day (default: today) or a period, and who does each "
+        "by the cover rule: the owner if present, else the first present backup who can open "
+        "every credential it needs. Statuses: ok, covered, no_access, gap.",
+    )
+    add_root(parser)
+    add_today(parser)
+    parser.add_argument("--date", help="one day, YYYY-MM-DD (default: today)")
+    parser.add_argument("--from", dest="start", help="first day of a period, YYYY-MM-DD")
+    parser.add_argument("--to", dest="end", help="last day of a period, YYYY-MM-DD")
+    parser.add_argument("--person", help="only the tasks this person does (a team.yml id)")
+    parser.add_argument("--format", choices=("text", "json", "ics"), default="text")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = args_lang(args)
+    _ = Translator(lang)
+    if args.date and (args.start or args.end):
+        raise CommandError(_("agenda.cli_date_and_range"))
+    runbook, settings = load(args)
+    today = today_of(args)
+    single = day_arg(args.date, "--date", lang)
+    start = single or day_arg(args.start, "--from", lang) or today
+    end = single or day_arg(args.end, "--to", lang) or start
+    if start > end:
+        raise CommandError(_("coverage.cli_bad_period"))
+    if (end - start).days >= MAX_DAYS:
+        raise CommandError(_("agenda.cli_too_long", n=MAX_DAYS))
+    if args.person and args.person not in runbook.team.people:
+        raise CommandError(_("agenda.cli_unknown_person", person=args.person))
+    days = agenda(runbook, start, end, every_day=single is not None)
+    if args.person:
+        days = for_person(days, args.person)
+    if args.format == "json":
+        print(json.dumps({"days": [d.as_json() for d in days]}, ensure_ascii=False, indent=2))
+    elif args.format == "ics":
+        sys.stdout.write(agenda_calendar(runbook, days, today, settings).decode("utf-8"))
+    else:
+        print_text(runbook, days, _)
+    return EXIT_OK
+
+
+def print_text(runbook, days, _) -> None:
+    names = {pid: p.name for pid, p in runbook.team.people.items()}
+
+    def who(cover) -> str:
+        if cover.by is None:
+            return _("coverage.nobody").upper()
+        text = names.get(cover.by, cover.by)
+        if cover.covering_for:
+            text += " " + _(
+                "agenda.covering_for", person=names.get(cover.covering_for, cover.covering_for)
+            )
+        if cover.status == "no_access":
+            text += f" [{_('agenda.status.no_access')}]"
+        return text
+
+    for index, day in enumerate(days):
+        if index:
+            print()
+        print(
+            _(
+                "agenda.cli_day",
+                weekday=_("weekday." + str(day.date.weekday())),
+                date=day.date.isoformat(),
+            )
+        )
+        if day.absent:
+            print(
+                "  " + _("agenda.cli_absent", people=", ".join(names.get(p, p) for p in day.absent))
+            )
+        if not day.tasks and not day.on_call:
+            print("  " + _("agenda.cli_nothing"))
+        for task in day.tasks:
+            print(f"  {task.procedure.title} — {who(task.cover)}")
+        if day.on_call:
+            print("  " + _("agenda.cli_on_call"))
+            for task in day.on_call:
+                print(f"    {task.procedure.title} — {who(task.cover)}")
