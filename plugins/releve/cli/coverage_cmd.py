@@ -23,9 +23,11 @@ from .common import (
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "coverage",
-        help="working days on which nobody covers a procedure (exit 1 when there are gaps)",
-        description="Gaps: working days on which the owner and every backup of a procedure "
-        "are away. Exit code 0 without gaps, 1 with gaps, 2 on bad input.",
+        help="due days on which nobody covers a procedure (exit 1 when there are gaps)",
+        description="Gaps: due days (every working day for an on-demand procedure) on which "
+        "the owner and every backup of a procedure are away; no_access: due days on which only "
+        "people who cannot open a needed credential are present. Exit code 0 without gaps, "
+        "1 with gaps, 2 on bad input.",
     )
     add_root(parser)
     add_today(parser)
@@ -74,6 +76,17 @@ def as_json(runbook, coverage) -> dict:
             }
             for p in coverage.gap_procedures()
         ],
+        "no_access": [
+            {
+                "procedure": p.id,
+                "title": p.title,
+                "priority": p.priority,
+                "path": p.path,
+                "days": [d.isoformat() for d in coverage.no_access[p.id]],
+                "people": [x for x in dict.fromkeys(p.people) if x not in coverage.able[p.id]],
+            }
+            for p in coverage.no_access_procedures()
+        ],
         "by_date": {
             d.isoformat(): [p.id for p in procs] for d, procs in coverage.gaps_by_day().items()
         },
@@ -88,6 +101,12 @@ def print_text(coverage, runbook, _, by: str) -> None:
     print(_("coverage.cli_period", start=coverage.start, end=coverage.end, days=len(coverage.days)))
     if coverage.extra_absent:
         print(_("coverage.cli_absent", people=", ".join(coverage.extra_absent)))
+    if coverage.no_access:
+        print(_("coverage.cli_no_access", n=len(coverage.no_access)))
+        for proc in coverage.no_access_procedures():
+            days = coverage.no_access[proc.id]
+            print(f"  {proc.id} [{proc.priority}] — " + " ".join(d.isoformat() for d in days))
+        print()
     if not coverage.gaps:
         print(_("coverage.cli_no_gap"))
         return
