@@ -9,13 +9,16 @@ from pathlib import Path
 import pytest
 
 from releve.i18n import catalogue
+from releve.i18n.formats import PLURAL_CATEGORIES
 
 I18N = Path(__file__).resolve().parent.parent / "plugins" / "releve" / "i18n"
 TEMPLATES = Path(__file__).resolve().parent.parent / "plugins" / "releve" / "templates"
 
 
-def fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+def fields(entry: str | dict) -> set[str]:
+    """Placeholders of an entry; for plural forms, of all forms together."""
+    texts = [v for k, v in entry.items() if k != "by"] if isinstance(entry, dict) else [entry]
+    return {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def test_same_keys_in_both_languages():
@@ -27,6 +30,17 @@ def test_same_keys_in_both_languages():
 @pytest.mark.parametrize("key", sorted(catalogue("en")))
 def test_same_placeholders(key):
     assert fields(catalogue("en")[key]) == fields(catalogue("fr").get(key, "")), key
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_plural_entries_are_well_formed(lang):
+    for key, entry in catalogue(lang).items():
+        if not isinstance(entry, dict):
+            continue
+        assert "other" in entry, (lang, key)
+        assert set(entry) <= {*PLURAL_CATEGORIES, "by"}, (lang, key)
+        assert entry.get("by", "n") in fields(entry), (lang, key)
+        assert entry.get("by") == catalogue("en")[key].get("by"), key
 
 
 def test_templates_use_only_known_keys():

@@ -27,7 +27,7 @@ def test_errors_are_printed_and_fail_a_strict_build(make_runbook):
         "with someone who can do it when the owner is away"
     )
     assert any(line.startswith("WARNING") and line.endswith(error) for line in lines), lines
-    warning = "procedures/ops/old.md:8: RB010 review overdue since 2025-06-30"
+    warning = "procedures/ops/old.md:8: RB010 review overdue since June 30, 2025"
     assert any(line.startswith("INFO") and warning in line for line in lines), lines
     assert "Aborted with 1 warnings in strict mode!" in strict.stdout + strict.stderr
 

@@ -36,11 +36,11 @@ def test_warnings_only_exit_0_errors_exit_1(broken):
     result = releve("lint", "--root", str(broken.root))
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "procedures/ops/old.md:8:1: warning RB010 review overdue since 2025-06-30 (last review "
-        "2025-01-01, every 180 days); check the procedure and update `reviewed`",
+        "procedures/ops/old.md:8:1: warning RB010 review overdue since June 30, 2025 (last review "
+        "January 1, 2025, every 180 days); check the procedure and update `reviewed`",
         "procedures/ops/triage.md:4:1: error RB001 procedure has no backup; add `backup: "
         "[person-id]` with someone who can do it when the owner is away",
-        "1 error(s), 1 warning(s)",
+        "1 error, 1 warning",
     ]
     (broken.root / "procedures/ops/triage.md").unlink()
     assert releve("lint", "--root", str(broken.root)).returncode == 0
@@ -89,7 +89,7 @@ def test_messages_follow_the_theme_language(make_runbook):
     )
     result = releve("lint", "--root", str(rb.root))
     assert "la procédure n'a pas de relève" in result.stdout
-    assert result.stdout.splitlines()[-1] == "1 erreur(s), 0 avertissement(s)"
+    assert result.stdout.splitlines()[-1] == "1 erreur, 0 avertissement"
 
 
 def test_sarif_validates_against_the_official_schema(broken):
@@ -128,7 +128,7 @@ def test_github_format_line_by_line(broken):
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "::warning file=procedures/ops/old.md,line=8,col=1,title=RB010::"
-        "review overdue since 2025-06-30 (last review 2025-01-01, every 180 days); "
+        "review overdue since June 30, 2025 (last review January 1, 2025, every 180 days); "
         "check the procedure and update `reviewed`",
         "::error file=procedures/ops/triage.md,line=4,col=1,title=RB001::"
         "procedure has no backup; add `backup: [person-id]` with someone who can do it when "

@@ -218,9 +218,7 @@ def test_rb013_coverage_gap_within_the_horizon(make_runbook):
 
 
 def test_rb014_unknown_key_with_a_hint(make_runbook):
-    rb = make_runbook(
-        team="people:\n  - {id: ana, name: Ana, phone: 1}\n  - {id: ben, name: Ben}\n"
-    )
+    rb = make_runbook(team="people:\n  - {id: ana, name: Ana, fax: 1}\n  - {id: ben, name: Ben}\n")
     path = proc(rb, GOOD + "reviwed: 2026-01-01\n")
     findings = [f for f in lint(rb) if f.code == "RB014"]
     assert [(f.path, f.line) for f in findings] == [(path, 9), ("team.yml", 2)]

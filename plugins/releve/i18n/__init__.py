@@ -2,6 +2,13 @@
 
 Each feature keeps its strings in its own file; this module merges them. Any
 language other than French falls back to English.
+
+An entry may be a mapping of CLDR plural categories instead of one text
+(`{one: "{n} jour", other: "{n} jours"}`); the argument `n` picks the form with
+Babel's plural rules for the language (`by: days` in the mapping names another
+argument). A message with two counts composes `count.*` entries. Arguments that are dates
+or numbers are written for the reader (`formats.format_arg`): "1er décembre
+2026", "12,5".
 """
 
 from __future__ import annotations
@@ -22,10 +29,13 @@ def language_of(code: str | None) -> str:
     return base if base in LANGUAGES else "en"
 
 
+Entry = str | dict[str, str]  # one text, or texts by plural category
+
+
 @cache
-def catalogue(lang: str) -> dict[str, str]:
+def catalogue(lang: str) -> dict[str, Entry]:
     yaml = YAML(typ="safe", pure=False)
-    merged: dict[str, str] = {}
+    merged: dict[str, Entry] = {}
     for path in sorted((_HERE / lang).glob("*.yml")):
         merged.update(yaml.load(path.read_text(encoding="utf-8")) or {})
     return merged
@@ -33,9 +43,15 @@ def catalogue(lang: str) -> dict[str, str]:
 
 def t(lang: str, key: str, /, **args: Any) -> str:
     """Translate `key`; a missing key falls back to English, then to the key itself."""
+    from .formats import choose_plural, format_arg
+
     lang = language_of(lang)
-    text = catalogue(lang).get(key) or catalogue("en").get(key) or key
-    return text.format(**args) if args else text
+    entry = catalogue(lang).get(key) or catalogue("en").get(key) or key
+    if isinstance(entry, dict):
+        entry = choose_plural(entry, args.get(entry.get("by", "n"), 0), lang)
+    if not args:
+        return entry
+    return entry.format(**{name: format_arg(value, lang) for name, value in args.items()})
 
 
 class Translator:
@@ -50,4 +66,4 @@ class Translator:
     def label(self, prefix: str, value: str) -> str:
         """The translated label `prefix.value` when the catalogue has one, else `value` as is."""
         key = f"{prefix}.{value}"
-        return catalogue(self.lang).get(key) or catalogue("en").get(key) or value
+        return str(catalogue(self.lang).get(key) or catalogue("en").get(key) or value)

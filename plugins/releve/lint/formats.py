@@ -36,9 +36,15 @@ def text(findings: list[Finding], lang: str, prefix: str = "") -> str:
         for f in findings
     ]
     errors, warnings = _counts(findings)
-    summary = t(lang, "lint.summary", errors=errors, warnings=warnings)
+    summary = summary_line(errors, warnings, lang)
     lines.append(summary if findings else t(lang, "lint.clean"))
     return "\n".join(lines) + "\n"
+
+
+def summary_line(errors: int, warnings: int, lang: str) -> str:
+    """ "1 error, 3 warnings": each count with its noun in the right plural form."""
+    return t(lang, "lint.summary", errors=t(lang, "count.errors", n=errors),
+             warnings=t(lang, "count.warnings", n=warnings))  # fmt: skip
 
 
 def as_json(findings: list[Finding], lang: str, prefix: str = "") -> str:
@@ -152,7 +158,7 @@ def markdown(findings: list[Finding], lang: str, prefix: str = "", limit: int = 
     lines = [f"### {t(lang, 'lint.md_title')}", ""]
     if not findings:
         return "\n".join([*lines, t(lang, "lint.clean"), ""])
-    lines += [t(lang, "lint.summary", errors=errors, warnings=warnings), ""]
+    lines += [summary_line(errors, warnings, lang), ""]
     header = [t(lang, f"lint.md_{k}") for k in ("severity", "code", "where", "message")]
     lines += ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
     ordered = [f for f in findings if f.severity == ERROR] + [

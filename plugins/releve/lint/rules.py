@@ -192,8 +192,8 @@ def rb010_review_overdue(runbook: Runbook, today: date, settings: Settings) -> I
                 "RB010",
                 proc.pos_of("reviewed"),
                 "lint.review_overdue",
-                due=due.isoformat(),
-                reviewed=proc.reviewed.isoformat(),
+                due=due,  # dates are written in words for the reader (i18n.formats)
+                reviewed=proc.reviewed,
                 every=every,
             )
 
@@ -212,7 +212,7 @@ def rb011_drill_overdue(runbook: Runbook, today: date, settings: Settings) -> It
                 "RB011",
                 proc.pos_of("last_drill"),
                 "lint.drill_overdue",
-                last=proc.last_drill.isoformat(),
+                last=proc.last_drill,
                 every=every,
             )
 

@@ -11,8 +11,8 @@ from .sources import read_text
 from .types import WEEKDAYS, Absence, Person, Pos, Team
 from .yamlsource import load_yaml
 
-TEAM_KEYS = {"workdays", "holidays", "people", "absences"}
-PERSON_KEYS = {"id", "name", "email", "github", "roles"}
+TEAM_KEYS = {"workdays", "holidays", "people", "absences", "roles"}
+PERSON_KEYS = {"id", "name", "email", "github", "phone", "roles"}
 ABSENCE_KEYS = {"person", "from", "to", "note"}
 
 
@@ -68,9 +68,17 @@ def parse_team(root: Path, path: Path, findings: list[Finding]) -> Team:
             pos=p.pos("id"),
             email=p.text("email"),
             github=(p.text("github") or "").lstrip("@") or None,
+            phone=p.text("phone"),
             roles=p.text_list("roles"),
         )
         team.people[pid].unknown_keys = _unknown(p, PERSON_KEYS)
+
+    # Display names of role ids ("comptabilite: Comptabilité"), shown wherever a role is.
+    names = f.sub("roles", f.mapping("roles"))
+    for role in names.data:
+        label = names.text(str(role))
+        if label:
+            team.role_names[str(role)] = label
 
     for index, item in f.items("absences"):
         a = f.sub(f"absences[{index}]", item)

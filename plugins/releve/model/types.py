@@ -34,6 +34,7 @@ class Person:
     pos: Pos
     email: str | None = None
     github: str | None = None
+    phone: str | None = None  # shown as a tel: link wherever the person is named
     roles: list[str] = field(default_factory=list)
     unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
 
@@ -58,7 +59,12 @@ class Team:
     absences: list[Absence] = field(default_factory=list)
     workdays: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0, as date.weekday()
     holidays: frozenset[date] = frozenset()
+    role_names: dict[str, str] = field(default_factory=dict)  # role id -> display name
     unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
+
+    def role_name(self, role: str) -> str:
+        """Display name of a role id (team.yml `roles:`), else the id itself."""
+        return self.role_names.get(role, role)
 
     def absences_of(self, person_id: str) -> list[Absence]:
         return [a for a in self.absences if a.person == person_id]

@@ -9,10 +9,25 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    PackageLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from ..i18n import Translator
+from ..i18n.formats import (
+    format_day,
+    format_month,
+    format_number,
+    format_period,
+    name_key,
+    natural_key,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -45,10 +60,71 @@ def relative_url(target: str, base: str) -> str:
     return rel if rel != "./" else "./"
 
 
-def format_day(value: date | None, lang: str) -> str:
-    if value is None:
-        return "—"
-    return value.isoformat()
+def tel_href(number: Any) -> str:
+    """A `tel:` URL for a phone number as people write it ("+1 514 555-0101 poste 2")."""
+    text = str(number or "")
+    extension = re.search(r"(?:poste|ext\.?|x)\s*(\d+)\s*$", text, re.IGNORECASE)
+    if extension:
+        text = text[: extension.start()]
+    digits = re.sub(r"[^\d+]", "", text)
+    digits = digits[:1] + digits[1:].replace("+", "")
+    return "tel:" + digits + (f";ext={extension.group(1)}" if extension else "")
+
+
+def _sorter(key: Callable[[Any], Any]) -> Callable[..., list]:
+    """A Jinja filter sorting by `key` of the item or of one of its attributes."""
+
+    def sort(items: Any, attribute: str | None = None, reverse: bool = False) -> list:
+        def value(item: Any) -> Any:
+            for part in attribute.split(".") if attribute else ():
+                item = item.get(part) if isinstance(item, dict) else getattr(item, part)
+            return key(item)
+
+        return sorted(items, key=value, reverse=reverse)
+
+    return sort
+
+
+# Filters that need the page language read it from the template context (`lang`).
+@pass_context
+def _day(ctx: Context, value: date | None, form: str = "long") -> str:
+    return format_day(value, ctx["lang"], form)
+
+
+@pass_context
+def _month(ctx: Context, value: date | None, form: str = "long") -> str:
+    return format_month(value, ctx["lang"], form)
+
+
+@pass_context
+def _period(ctx: Context, start: date | None, end: date | None = None) -> str:
+    return format_period(start, end if end is not None else start, ctx["lang"])
+
+
+@pass_context
+def _number(ctx: Context, value: Any, digits: int | None = None) -> str:
+    return format_number(value, ctx["lang"], digits)
+
+
+@pass_context
+def _role(ctx: Context, role_id: str) -> str:
+    """Display name of a role id from team.yml `roles:` (context `role_names`), else the id."""
+    names = ctx.get("role_names") or {}
+    return str(names.get(role_id) or role_id)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "md": md_text,
+    "ticks": code_ticks,
+    "tel": tel_href,
+    "day": _day,
+    "month": _month,
+    "period": _period,
+    "number": _number,
+    "role": _role,
+    "sort_names": _sorter(name_key),
+    "sort_natural": _sorter(natural_key),
+}
 
 
 @cache
@@ -61,9 +137,18 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = md_text
-    env.filters["ticks"] = code_ticks
+    env.filters.update(FILTERS)
     return env
+
+
+def formatters(lang: str) -> dict[str, Callable[..., str]]:
+    """The same helpers as functions, bound to the page language: `day(d, 'weekday')`."""
+    return {
+        "day": lambda d, form="long": format_day(d, lang, form),
+        "month": lambda d, form="long": format_month(d, lang, form),
+        "period": lambda start, end=None: format_period(start, end or start, lang),
+        "number": lambda n, digits=None: format_number(n, lang, digits),
+    }
 
 
 def render(template: str, lang: str, **context: Any) -> str:
@@ -75,7 +160,7 @@ def render(template: str, lang: str, **context: Any) -> str:
             _=translate,
             label=translate.label,
             lang=translate.lang,
-            day=lambda d: format_day(d, translate.lang),
+            **formatters(translate.lang),
             **context,
         )
     )

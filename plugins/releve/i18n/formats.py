@@ -1,0 +1,171 @@
+"""Dates, numbers, plural forms and sorting in the reader's language, with Babel.
+
+Why Babel: month and weekday names, the order of day and month, decimal commas,
+thin spaces between thousands and plural rules (French "1 jour", "0 jour";
+English "0 days") are CLDR data, not something to hand-write per language.
+
+Every function takes `lang` as a theme language ("fr", "fr-CA", "en"...) and
+maps it to a catalogue we ship (`language_of`), so the site, the binders, the
+CLI and the calendar feed format the same date the same way.
+
+Babel has no collation; `name_key` is an accent- and case-insensitive key
+(Unicode decomposition, combining marks dropped, casefold) that sorts French and
+English names as a reader expects (Élodie before Samir); `natural_key` also
+compares runs of digits as numbers ("jour 7" before "jour 14").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any, TypeVar
+
+from babel import Locale
+from babel.dates import format_date, format_interval, format_skeleton
+from babel.numbers import format_decimal
+
+from . import language_of
+
+T = TypeVar("T")
+EMPTY = "—"
+
+# Named forms of a day. Babel's own widths where they fit; a skeleton (the fields
+# wanted, in any order: CLDR puts them in the locale's order) for the others.
+DAY_FORMS = ("long", "full", "medium", "short", "weekday", "day", "iso")
+_SKELETONS = {"short": "MMMd", "weekday": "MMMEd"}
+# A weekday and a day of the month in full words, without the year ("mardi 1er décembre").
+_DAY_PATTERNS = {"fr": "EEEE d MMMM", "en": "EEEE, MMMM d"}
+_FIRST = re.compile(r"(?<![\d])1(?![\d])")
+
+
+@cache
+def locale(lang: str) -> Locale:
+    """The Babel locale of a theme language (only the catalogues we ship)."""
+    return Locale.parse(language_of(lang))
+
+
+def _first_of_month(text: str, value: date, lang: str) -> str:
+    """French writes the first day of a month as an ordinal: "1er décembre"."""
+    if value.day == 1 and language_of(lang) == "fr":
+        return _FIRST.sub("1er", text, count=1)
+    return text
+
+
+def format_day(value: date | None, lang: str, form: str = "long") -> str:
+    """A day in words: "1er décembre 2026" / "December 1, 2026" (`form="long"`).
+
+    Forms: long, full ("mardi 1er décembre 2026"), medium ("1er déc. 2026"),
+    short ("1er déc."), weekday ("mar. 1er déc."), day ("mardi 1er décembre"),
+    iso ("2026-12-01", for machines and file names). None gives "—".
+    """
+    if value is None:
+        return EMPTY
+    if isinstance(value, datetime):
+        value = value.date()
+    if form == "iso":
+        return value.isoformat()
+    loc = locale(lang)
+    if form in ("long", "full", "medium"):
+        text = format_date(value, form, locale=loc)
+    elif form in _SKELETONS:
+        text = format_skeleton(_SKELETONS[form], value, locale=loc)
+    elif form == "day":
+        text = format_date(value, _DAY_PATTERNS[language_of(lang)], locale=loc)
+    else:
+        raise ValueError(f"unknown day form {form!r}; one of {', '.join(DAY_FORMS)}")
+    return _first_of_month(text, value, lang)
+
+
+def format_month(value: date | None, lang: str, form: str = "long") -> str:
+    """A month and its year: "décembre 2026" (long), "Décembre 2026" (title, for headings),
+    "déc. 2026" (short)."""
+    if value is None:
+        return EMPTY
+    loc = locale(lang)
+    if form == "short":
+        return format_skeleton("yMMM", value, locale=loc)
+    text = format_skeleton("yMMMM", value, locale=loc)
+    return text[:1].upper() + text[1:] if form == "title" else text
+
+
+def format_period(start: date | None, end: date | None, lang: str) -> str:
+    """Two days as one span, shared parts said once: "21–24 déc. 2026",
+    "21 déc. 2026 – 4 janv. 2027"; one day when they are equal."""
+    if start is None or end is None:
+        return format_day(start or end, lang, "medium")
+    if start == end:
+        return format_day(start, lang, "medium")
+    return format_interval(start, end, "yMMMd", locale=locale(lang))
+
+
+def format_number(value: float | int | Decimal | None, lang: str, digits: int | None = None) -> str:
+    """A number as the reader writes it: "12,5" and "1 234" in French, "12.5" in English.
+
+    `digits` fixes the decimals shown (rounded); default: as many as the value has.
+    """
+    if value is None:
+        return EMPTY
+    if digits is not None:
+        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+        return format_decimal(value, format=pattern, locale=locale(lang))
+    return format_decimal(value, locale=locale(lang))
+
+
+def plural_category(count: float | int, lang: str) -> str:
+    """CLDR plural category of `count`: "one", "other" (and "many" for French millions)."""
+    return locale(lang).plural_form(abs(count))
+
+
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+def choose_plural(forms: dict[str, str], count: Any, lang: str) -> str:
+    """Pick the text for `count` from a catalogue entry `{one: ..., other: ...}`;
+    a category the entry lacks falls back to `other`."""
+    try:
+        category = plural_category(count, lang)
+    except (TypeError, ValueError):
+        category = "other"
+    return forms.get(category) or forms.get("other") or ""
+
+
+def format_arg(value: Any, lang: str) -> Any:
+    """A message argument as the reader reads it: days in words, numbers localised."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, date):
+        return format_day(value, lang)
+    if isinstance(value, int | float | Decimal):
+        return format_number(value, lang)
+    return value
+
+
+# --- sorting ------------------------------------------------------------------
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def name_key(text: Any) -> tuple[str, str]:
+    """Sort key for names and titles: accents and case ignored ("Élodie" sorts as "elodie"),
+    the exact text breaking ties so the order is stable."""
+    raw = str(text or "")
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", raw) if not unicodedata.combining(c)
+    ).casefold()
+    return folded, raw
+
+
+def natural_key(text: Any) -> tuple:
+    """`name_key`, with each run of digits compared as a number: "jour 7" before "jour 14"."""
+    folded, raw = name_key(text)
+    parts = _DIGITS.split(folded)
+    return tuple((0, int(p), "") if i % 2 else (1, 0, p) for i, p in enumerate(parts)), raw
+
+
+def sorted_by_name(items: Iterable[T], key: Callable[[T], Any] = str) -> list[T]:
+    """`items` sorted by the accent-insensitive, natural order of `key(item)`."""
+    return sorted(items, key=lambda item: natural_key(key(item)))
