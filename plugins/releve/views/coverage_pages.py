@@ -25,11 +25,14 @@ PAGES = (MATRIX, GAPS, RISKS)
 MAX_PLAN_DAYS = 366  # a plan longer than a year is not read day by day
 
 
-def _months(coverage: Coverage) -> list[tuple[str, list[tuple[date, list]]]]:
-    """Gap days grouped by month, for a calendar readable on a phone."""
-    months: dict[str, list[tuple[date, list]]] = {}
-    for day, procs in coverage.gaps_by_day().items():
-        months.setdefault(day.strftime("%Y-%m"), []).append((day, procs))
+def _months(coverage: Coverage) -> list[tuple[date, list[tuple[date, list, list]]]]:
+    """Gap and no-access days grouped by month (first day of the month as the key)."""
+    gaps, blocked = coverage.gaps_by_day(), coverage.no_access_by_day()
+    months: dict[date, list[tuple[date, list, list]]] = {}
+    for day in sorted(set(gaps) | set(blocked)):
+        months.setdefault(day.replace(day=1), []).append(
+            (day, gaps.get(day, []), blocked.get(day, []))
+        )
     return list(months.items())
 
 
