@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from markupsafe import Markup
 
-from ..coverage.agenda import absence_plan
+from ..coverage.agenda import absence_plan, day_of
 from ..coverage.model import Coverage, load_of, single_points_of_failure
 from ..model import Client, Person, Runbook
 from .pages import _common, by_priority
@@ -22,6 +22,7 @@ GAPS = "coverage/gaps.md"
 RISKS = "coverage/risks.md"
 ICS = "calendar.ics"
 PAGES = (MATRIX, GAPS, RISKS)
+WEEK_DAYS = 7  # a client page shows what is due in the coming seven days
 MAX_PLAN_DAYS = 366  # a plan longer than a year is not read day by day
 
 
@@ -81,6 +82,9 @@ def person_section(runbook: Runbook, coverage: Coverage, person: Person, lang: s
 def client_section(runbook: Runbook, coverage: Coverage, client: Client, lang: str,
                    links: Links) -> Markup:  # fmt: skip
     procs = by_priority(runbook.procedures_of_client(client.id))
+    week = [coverage.start + timedelta(days=n) for n in range(WEEK_DAYS)]
+    days = [day_of(coverage, d, procs) for d in week if d in coverage.away or d in coverage.days]
+    days = [d for d in days if d.tasks or d.on_call]
     return Markup(
         render(
             "coverage/client.html.j2",
@@ -88,5 +92,6 @@ def client_section(runbook: Runbook, coverage: Coverage, client: Client, lang: s
             **_common(runbook, links),
             procedures=procs,
             coverage=coverage,
+            week=days,
         )
     )
