@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ..coverage.model import Coverage, compute, horizon_end
+from ..coverage.agenda import Day, Run, absence_plan
+from ..coverage.model import horizon_end
 from ..model import Absence, Client, Credential, Procedure, Runbook
+from ..model.refs import references
 from ..settings import Settings
-from ..vault.check import references
 
 PRIORITY_ORDER = {"urgent": 0, "important": 1, "planned": 2}
 CLIENT, PERSON, ALL = "client", "person", "all"
@@ -19,16 +20,6 @@ CLIENT, PERSON, ALL = "client", "person", "all"
 
 class UnknownSubject(LookupError):
     """The client or person asked for is not in the model."""
-
-
-@dataclass
-class CoverRun:
-    """Consecutive working days on which the same person covers a procedure (None: nobody)."""
-
-    start: date
-    end: date
-    days: int
-    person: str | None
 
 
 @dataclass
@@ -55,7 +46,9 @@ class Binder:
     clients: list[Client]
     procedures: list[Procedure]  # in binder order: service, priority, title
     credentials: list[CredentialEntry]
-    coverage: dict[str, list[CoverRun]] = field(default_factory=dict)  # person binder only
+    plan: list[Day] = field(default_factory=list)  # person binder: what is due, who does it
+    on_call: list[Run] = field(default_factory=list)  # person binder: on-demand, who to call
+    placeholders: dict[str, str] = field(default_factory=dict)  # absence message fill-ins
     absences: list[Absence] = field(default_factory=list)
     open_items: list[OpenItem] = field(default_factory=list)
 
@@ -106,18 +99,6 @@ def open_items(procs: list[Procedure], today: date, settings: Settings) -> list[
     return items
 
 
-def cover_runs(coverage: Coverage, proc: Procedure) -> list[CoverRun]:
-    """Who covers `proc` on each working day of the coverage period, grouped into runs."""
-    runs: list[CoverRun] = []
-    for day in coverage.days:
-        who = coverage.who_covers(proc, day)
-        if runs and runs[-1].person == who:
-            runs[-1].end, runs[-1].days = day, runs[-1].days + 1
-        else:
-            runs.append(CoverRun(day, day, 1, who))
-    return runs
-
-
 def absence_period(
     runbook: Runbook, person_id: str, today: date, horizon: int
 ) -> tuple[date, date]:
@@ -164,7 +145,9 @@ def for_person(
         start = start or default_start
         end = end or (default_end if default_end >= start else start + timedelta(settings.horizon))
     procs = _order([p for p in runbook.procedures if p.owner == person_id or person_id in p.backup])
-    period_coverage = compute(runbook, start, end)
+    plan, on_call = absence_plan(runbook, person_id, start, end)
+    covers = [t.cover.by for d in plan for t in d.tasks if t.cover.covering_for == person_id]
+    covers += [r.cover.by for r in on_call if r.cover.covering_for == person_id]
     return Binder(
         kind=PERSON,
         subject_id=person_id,
@@ -174,7 +157,9 @@ def for_person(
         clients=_clients_of(runbook, procs),
         procedures=procs,
         credentials=_credentials(runbook, procs, every=False),
-        coverage={p.id: cover_runs(period_coverage, p) for p in procs},
+        plan=plan,
+        on_call=on_call,
+        placeholders=placeholders(runbook, end, [c for c in dict.fromkeys(covers) if c]),
         absences=[
             a for a in runbook.team.absences_of(person_id) if a.start <= end and a.end >= start
         ],
@@ -198,3 +183,23 @@ def for_all(runbook: Runbook, today: date, settings: Settings) -> Binder:
         ),
         open_items=open_items(procs, today, settings),
     )
+
+
+def next_working_day(runbook: Runbook, day: date) -> date:
+    """The first working day after `day` (the return date of an absence ending on `day`)."""
+    for n in range(1, 367):
+        candidate = day + timedelta(days=n)
+        if runbook.team.is_workday(candidate):
+            return candidate
+    return day + timedelta(days=1)
+
+
+def placeholders(runbook: Runbook, end: date, covers: list[str]) -> dict[str, str]:
+    """Values of the absence message placeholders, in English and French spellings.
+
+    `{return}` / `{retour}`: the first working day after the absence, as an ISO date the
+    template puts in words; `{cover}` / `{releve}`: who covers, by name.
+    """
+    names = ", ".join(runbook.team.people[p].name for p in covers if p in runbook.team.people)
+    back = next_working_day(runbook, end).isoformat()
+    return {"return": back, "retour": back, "cover": names, "releve": names}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import markdown
@@ -16,6 +17,7 @@ from markdown.extensions.toc import slugify
 from markupsafe import Markup
 
 from ..i18n import Translator
+from ..i18n.formats import format_day
 from ..model import Client, Procedure, Runbook
 from ..settings import Settings
 from ..views.credentials import fill_inline, mark_inline
@@ -130,6 +132,14 @@ def render_html(
             return _("binder.nobody")
         return people[pid].name if pid in people else pid
 
+    def fill(text: str) -> str:
+        """Absence message placeholders filled in (person binders); other text unchanged."""
+        for key, value in binder.placeholders.items():
+            if key in ("return", "retour"):
+                value = format_day(date.fromisoformat(value), lang, "day")
+            text = text.replace("{" + key + "}", value)
+        return text
+
     return render(
         "binder/binder.html.j2",
         lang,
@@ -146,4 +156,5 @@ def render_html(
         proc_anchor=proc_anchor,
         client_anchor=client_anchor,
         generated=binder.today,
+        fill=fill,
     )
