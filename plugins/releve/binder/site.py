@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from ..model import Runbook
+from ..model.fields import is_id
 from ..settings import Settings
 from ..views.render import render
 from ..views.site import Links
@@ -43,8 +44,11 @@ class Job:
 def jobs(runbook: Runbook) -> list[Job]:
     """Every binder the site publishes, largest first (so parallel workers finish together)."""
     out = [Job(assemble.ALL, None, RUNBOOK_PDF), Job(assemble.ALL, None, RUNBOOK_HTML)]
-    out += [Job(assemble.PERSON, pid, person_pdf(pid)) for pid in sorted(runbook.team.people)]
-    out += [Job(assemble.CLIENT, cid, client_pdf(cid)) for cid in sorted(runbook.clients)]
+    # The model keeps only valid ids; checked again here, where ids become file names.
+    people = [pid for pid in sorted(runbook.team.people) if is_id(pid)]
+    clients = [cid for cid in sorted(runbook.clients) if is_id(cid)]
+    out += [Job(assemble.PERSON, pid, person_pdf(pid)) for pid in people]
+    out += [Job(assemble.CLIENT, cid, client_pdf(cid)) for cid in clients]
     return out
 
 
