@@ -56,8 +56,9 @@ def hostile(make_runbook, tmp_path) -> Path:
 
 def test_model_keeps_only_valid_ids(hostile):
     runbook = load_runbook(hostile)
-    ids = [*runbook.team.people, *runbook.clients, *(p.id for p in runbook.procedures),
-           *(p.service for p in runbook.procedures), *(a.person for a in runbook.team.absences)]  # fmt: skip
+    procs = runbook.procedures
+    ids = [*runbook.team.people, *runbook.clients, *(p.id for p in procs),
+           *(p.service for p in procs), *(a.person for a in runbook.team.absences)]  # fmt: skip
     for value in ids:
         assert value == "" or ID_RE.match(value), repr(value)
     assert sorted(runbook.team.people) == ["ana", "ben"]

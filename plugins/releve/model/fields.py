@@ -19,7 +19,7 @@ from .types import Pos
 # Ids name files and URLs (people/ID.md, binders/client-ID.pdf), ICS UIDs and anchors:
 # `\Z`, not `$`, so that a trailing newline never passes; a length that fits a file name.
 MAX_ID = 100
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,%d}\Z" % (MAX_ID - 1))
+ID_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_ID - 1}}}\Z")
 
 
 def is_id(value: object) -> bool:
