@@ -7,11 +7,29 @@ English, as text, JSON, GitHub annotations or SARIF.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 ERROR = "error"
 WARNING = "warning"
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+MAX_ARG = 120
+
+
+def has_control(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def printable(text: str) -> str:
+    """`text` on one line: control characters shown as escapes, long values cut.
+
+    Findings echo values from the runbook (an invalid id, a file name); a CR/LF in
+    one must not add lines to a log, a CI annotation or a terminal.
+    """
+    text = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
+    return text if len(text) <= MAX_ARG else text[: MAX_ARG - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -27,7 +45,8 @@ class Finding:
     def message(self, lang: str = "en") -> str:
         from .i18n import t
 
-        return t(lang, self.key, **self.args)
+        args = {k: printable(v) if isinstance(v, str) else v for k, v in self.args.items()}
+        return t(lang, self.key, **args)
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
         return {

@@ -38,11 +38,22 @@ def write(
     target: Path,
     revision: str | None = None,
     bodies: BodyRenderer | None = None,
+    left_out: set[str] | None = None,
 ) -> Path:
-    """Write `binder` to `target`: print-ready HTML when it ends in .html, else PDF."""
+    """Write `binder` to `target`: print-ready HTML when it ends in .html, else PDF.
+
+    The source files whose images or styles were left out of the PDF (never fetched)
+    are added to `left_out`, for one warning each.
+    """
+    bodies = bodies or BodyRenderer(runbook, settings.language)
     html = render_html(runbook, binder, settings, revision, bodies)
     if target.suffix.lower() in (".html", ".htm"):
+        # The HTML keeps the tags; its Content-Security-Policy stops a browser loading them.
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
         return target
-    return write_pdf(html, target)
+    urls: list[str] = []
+    write_pdf(html, target, urls)
+    if urls and left_out is not None:
+        left_out.update(bodies.blame(urls) or [target.name])
+    return target

@@ -1,35 +1,90 @@
-"""The binder as PDF: WeasyPrint lays out the print-ready HTML of `render.py`."""
+"""The binder as PDF: WeasyPrint lays out the print-ready HTML of `render.py`.
+
+The binder is built offline and must never call home: a procedure body may embed an
+image from the web, a data: or file: URL, a stylesheet, a CSS `url()`. WeasyPrint
+hands every such URL to its URL fetcher; ours refuses them all without opening
+anything (the binder's own CSS is inline), records what was left out, and the page
+prints without it. Callers turn the record into one warning per source file.
+"""
 
 from __future__ import annotations
 
 import gc
 import logging
+import re
 from pathlib import Path
 
 # WeasyPrint logs every CSS property it ignores; keep the CLI and the build quiet.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
+# WeasyPrint's own messages about resources it could not load: we report these ourselves,
+# once per source file and without the URL (a URL may carry a password).
+_LOAD_MESSAGES = (
+    "Failed to load",
+    "Failed to render SVG image",
+    "Relative URI reference without a base URI",
+)
+_CONTEXT_URL = re.compile(r"""=["']?([^"'>]*)["']?>?$""")
 
-def write_pdf(html: str, target: Path) -> Path:
-    """Lay out `html` and write the PDF to `target` (its folder is created); return it."""
+
+class _Quiet(logging.Filter):
+    """Drops WeasyPrint's load errors; keeps the relative URLs it could not resolve."""
+
+    def __init__(self, left_out: list[str]) -> None:
+        super().__init__()
+        self.left_out = left_out
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        if not message.startswith(_LOAD_MESSAGES):
+            return True
+        if message.startswith("Relative URI") and record.args:
+            context = str(record.args[0] if isinstance(record.args, tuple) else record.args)
+            match = _CONTEXT_URL.search(context)
+            self.left_out.append(match.group(1) if match else context)
+        return False
+
+
+def _fetcher(left_out: list[str]):
+    """A WeasyPrint URL fetcher that fetches nothing and records every URL asked of it."""
+    from weasyprint.urls import URLFetcher
+
+    class Offline(URLFetcher):
+        def __init__(self) -> None:
+            # No handler is used: `fetch` is overridden and never opens a connection.
+            super().__init__(timeout=1, allowed_protocols=(), fail_on_errors=False)
+
+        def fetch(self, url: str, headers: object = None):
+            left_out.append(url)
+            raise ValueError("binder: resources from outside the binder are not included")
+
+    return Offline()
+
+
+def write_pdf(html: str, target: Path, left_out: list[str] | None = None) -> Path:
+    """Lay out `html` and write the PDF to `target` (its folder is created); return it.
+
+    Every resource URL the HTML asks for is refused and appended to `left_out`.
+    """
     # Imported here: WeasyPrint takes most of a second to load, and a build without
     # binders (`binder: false`, serve, large runbooks) must not pay for it.
     from weasyprint import HTML
 
+    refused: list[str] = [] if left_out is None else left_out
     target.parent.mkdir(parents=True, exist_ok=True)
+    quiet = _Quiet(refused)
+    logger = logging.getLogger("weasyprint")  # WeasyPrint logs through this one logger
+    logger.addFilter(quiet)
     # No base_url: the binder is self-contained and must not fetch anything.
     # The layout builds millions of short-lived objects that form no cycles worth
     # collecting: pausing the cyclic GC saves about a tenth of the time on big binders.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        HTML(string=html, url_fetcher=_no_fetch).write_pdf(target)
+        HTML(string=html, url_fetcher=_fetcher(refused)).write_pdf(target)
     finally:
         if enabled:
             gc.enable()
+        logger.removeFilter(quiet)
     return target
-
-
-def _no_fetch(url: str, timeout: int = 10, ssl_context=None):
-    raise ValueError(f"binder: external resource not fetched: {url}")

@@ -7,10 +7,12 @@ value). The same HTML feeds WeasyPrint (`pdf.py`) and the site's print page.
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import subprocess
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote
 
 import markdown
 from markdown.extensions.toc import slugify
@@ -84,6 +86,7 @@ class BodyRenderer:
             },
         )
         self._cache: dict[tuple[str, str], str] = {}
+        self._by_source: dict[str, str] = {}  # source file -> its body's HTML, for `blame`
 
     def _slugify(self, value: str, separator: str) -> str:
         return f"{self._prefix}-{slugify(value, separator)}"
@@ -96,14 +99,35 @@ class BodyRenderer:
             cred=self.runbook.credentials.get(cred_id),
         ).strip()
 
-    def __call__(self, prefix: str, body: str) -> Markup:
+    def __call__(self, prefix: str, body: str, source: str | None = None) -> Markup:
         key = (prefix, body)
         if key not in self._cache:
             self._prefix = prefix
             text, ids = mark_inline(body)
             html = self._md.reset().convert(text)
             self._cache[key] = fill_inline(html, ids, self._cred)
+        if source is not None:
+            self._by_source[source] = self._cache[key]
         return Markup(self._cache[key])
+
+    def blame(self, urls: list[str]) -> list[str]:
+        """The source files whose body holds one of `urls` (the resources a binder left out).
+
+        Only bodies hold author HTML (every other part of a binder comes from escaped
+        fields); a URL written in a way not found here (CSS escapes) is left to the
+        caller, which then names the binder itself.
+        """
+        wanted = {unquote(u) for u in urls if u}
+        found = []
+        for source, html in self._by_source.items():
+            text = unquote(htmllib.unescape(html))
+            if any(url in text for url in wanted):
+                found.append(source)
+        return sorted(found)
+
+    def start(self) -> None:
+        """Forget which bodies the previous binder held (`blame` is per binder)."""
+        self._by_source.clear()
 
 
 def proc_anchor(proc: Procedure) -> str:
@@ -125,6 +149,7 @@ def render_html(
     lang = settings.language
     _ = Translator(lang)
     bodies = bodies or BodyRenderer(runbook, lang)
+    bodies.start()
     people = runbook.team.people
 
     def name_of(pid: str | None) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from ..model import Runbook
+from ..model.fields import is_id
 from ..settings import Settings
 from ..views.render import render
 from ..views.site import Links
@@ -43,8 +44,11 @@ class Job:
 def jobs(runbook: Runbook) -> list[Job]:
     """Every binder the site publishes, largest first (so parallel workers finish together)."""
     out = [Job(assemble.ALL, None, RUNBOOK_PDF), Job(assemble.ALL, None, RUNBOOK_HTML)]
-    out += [Job(assemble.PERSON, pid, person_pdf(pid)) for pid in sorted(runbook.team.people)]
-    out += [Job(assemble.CLIENT, cid, client_pdf(cid)) for cid in sorted(runbook.clients)]
+    # The model keeps only valid ids; checked again here, where ids become file names.
+    people = [pid for pid in sorted(runbook.team.people) if is_id(pid)]
+    clients = [cid for cid in sorted(runbook.clients) if is_id(cid)]
+    out += [Job(assemble.PERSON, pid, person_pdf(pid)) for pid in people]
+    out += [Job(assemble.CLIENT, cid, client_pdf(cid)) for cid in clients]
     return out
 
 
@@ -57,7 +61,8 @@ def _init(runbook: Runbook, settings: Settings, today: date, revision: str | Non
                   bodies=BodyRenderer(runbook, settings.language))  # fmt: skip
 
 
-def _run(job: Job, site_dir: str) -> str:
+def _run(job: Job, site_dir: str) -> tuple[str, list[str]]:
+    """Write one binder; return its path and the source files whose resources were left out."""
     from .pdf import write_pdf
 
     runbook, settings, today = _STATE["runbook"], _STATE["settings"], _STATE["today"]
@@ -67,26 +72,42 @@ def _run(job: Job, site_dir: str) -> str:
         book = assemble.for_person(runbook, job.subject_id, today, settings)
     else:
         book = assemble.for_all(runbook, today, settings)
-    html = render_html(runbook, book, settings, _STATE["revision"], _STATE["bodies"])
+    bodies = _STATE["bodies"]
+    html = render_html(runbook, book, settings, _STATE["revision"], bodies)
     target = Path(site_dir) / job.uri
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.suffix == ".html":
         target.write_text(html, encoding="utf-8")
-    else:
-        write_pdf(html, target)
-    return job.uri
+        return job.uri, []
+    urls: list[str] = []
+    write_pdf(html, target, urls)
+    return job.uri, (bodies.blame(urls) or [job.uri]) if urls else []
 
 
-def publish(runbook: Runbook, settings: Settings, today: date, site_dir: Path) -> list[str]:
-    """Write every binder into `site_dir`; return their site-relative paths."""
+def publish(
+    runbook: Runbook,
+    settings: Settings,
+    today: date,
+    site_dir: Path,
+    left_out: set[str] | None = None,
+) -> list[str]:
+    """Write every binder into `site_dir`; return their site-relative paths.
+
+    Source files whose images or styles were left out (never fetched) go to `left_out`.
+    """
     todo = jobs(runbook)
     state = (runbook, settings, today, source_revision(runbook.root))
     workers = min(len(todo), os.cpu_count() or 1)
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=state) as pool:
-            return list(pool.map(_run, todo, [str(site_dir)] * len(todo)))
-    _init(*state)
-    return [_run(job, str(site_dir)) for job in todo]
+            done = list(pool.map(_run, todo, [str(site_dir)] * len(todo)))
+    else:
+        _init(*state)
+        done = [_run(job, str(site_dir)) for job in todo]
+    for _, sources in done:
+        if left_out is not None:
+            left_out.update(sources)
+    return [uri for uri, _ in done]
 
 
 def link_block(kind: str, subject_id: str | None, lang: str, links: Links) -> str:

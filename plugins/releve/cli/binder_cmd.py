@@ -7,6 +7,7 @@ runbook's language. An unknown client or person is a one-line error (exit 2).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from .. import binder
@@ -58,11 +59,15 @@ def run(args: argparse.Namespace) -> int:
                     known=", ".join(sorted(known)) or "—")  # fmt: skip
         raise CommandError(message) from None
     target = Path(args.output)
+    left_out: set[str] = set()
     try:
-        binder.write(runbook, book, settings, target, binder.source_revision(runbook.root))
+        binder.write(runbook, book, settings, target, binder.source_revision(runbook.root),
+                     left_out=left_out)  # fmt: skip
     except OSError as err:
         raise CommandError(
             t(lang, "binder.error.write", path=target, error=err.strerror or err)
         ) from None
+    for path in sorted(left_out):
+        print(f"releve: {t(lang, 'binder.left_out', path=path)}", file=sys.stderr)
     print(t(lang, "binder.written", path=target, procedures=len(book.procedures)))
     return 0

@@ -311,12 +311,15 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         if not self.settings.binder or self.runbook is None:
             return
         started = time.perf_counter()
+        _ = Translator(self.settings.language)
+        left_out: set[str] = set()
         try:
             written = binder_site.publish(self.runbook, self.settings, self.today,
-                                          Path(config.site_dir))  # fmt: skip
+                                          Path(config.site_dir), left_out)  # fmt: skip
         except Exception as err:  # WeasyPrint or the file system: one clear build error
-            _ = Translator(self.settings.language)
             raise PluginError(_("build.binders_failed", reason=str(err))) from None
+        for path in sorted(left_out):
+            log.warning(_("binder.left_out", path=path))
         seconds = f"{time.perf_counter() - started:.1f}"
         log.info(Translator(self.settings.language)("build.binders_written", n=len(written),
                                                     seconds=seconds))  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..findings import Finding
-from .fields import ID_RE, Fields
+from .fields import ID_RE, Fields, safe_id
 from .sources import read_text, rel, split_page
 from .types import Client, Contact, Contract, Pos
 
@@ -35,6 +35,7 @@ def parse_client(root: Path, path: Path, findings: list[Finding]) -> Client | No
     client_id = f.ident("id") or path.stem.lower()
     if not ID_RE.match(client_id):
         findings.append(Finding("RB006", name, 1, 1, "field.bad_file_id", {"value": client_id}))
+        client_id = safe_id(path.stem)
     unknown = [(k, f.pos(k)) for k in f.data if k not in CLIENT_KEYS]
 
     contacts = []

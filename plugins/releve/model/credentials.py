@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..findings import Finding
-from .fields import Fields
+from .fields import Fields, is_id
 from .sources import read_text, rel
 from .types import Credential
 from .yamlsource import load_yaml
@@ -43,6 +43,11 @@ def parse_credentials(root: Path, path: Path, findings: list[Finding]) -> dict[s
         e = entries.sub(str(cred_id), entry)
         if not isinstance(entry, dict):
             entries.wrong_type(str(cred_id), "mapping")
+            continue
+        if not is_id(str(cred_id)):
+            p = entries.pos(str(cred_id))
+            findings.append(Finding("RB008", name, p.line, p.column, "field.bad_id",
+                                    {"key": "credentials", "value": str(cred_id)}))  # fmt: skip
             continue
         audience = e.ident("audience", required=True) or ""
         sealed = e.mapping("fields")

@@ -7,14 +7,36 @@ required field) at the line of the offending key.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from datetime import date
 from typing import Any
 
 from ..findings import Finding
 from .types import Pos
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Ids name files and URLs (people/ID.md, binders/client-ID.pdf), ICS UIDs and anchors:
+# `\Z`, not `$`, so that a trailing newline never passes; a length that fits a file name.
+MAX_ID = 100
+ID_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_ID - 1}}}\Z")
+
+
+def is_id(value: object) -> bool:
+    return isinstance(value, str) and ID_RE.match(value) is not None
+
+
+def safe_id(text: str) -> str:
+    """A valid id for a page whose own id is not one: 'Cabinet Lavoie' -> 'cabinet-lavoie'.
+
+    Used for file names, which the team chose; a name with nothing usable left gets a
+    short hash, so that it never becomes an empty or shared path.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_ID].strip("-")
+    if slug:
+        return slug
+    return "id-" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:10]
 
 
 class Fields:
@@ -89,9 +111,11 @@ class Fields:
         return str(value).strip()
 
     def ident(self, key: str, required: bool = False) -> str | None:
+        """A valid id, or None: an invalid one is reported and never reaches a path."""
         value = self.text(key, required)
         if value is not None and not ID_RE.match(value):
             self._report("RB006" if required else "RB008", key, "field.bad_id", value=value)
+            return None
         return value
 
     def choice(self, key: str, choices: tuple[str, ...], required: bool = False) -> str | None:

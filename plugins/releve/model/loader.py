@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..findings import Finding, sort_findings
+from ..findings import Finding, has_control, printable, sort_findings
 from ..settings import Settings, load_settings
 from .clients import parse_client
 from .credentials import parse_credentials
 from .procedures import parse_procedure
+from .sources import rel
 from .team import parse_team
 from .types import Runbook
 
 
-def _markdown_files(folder: Path) -> list[Path]:
+def _markdown_files(root: Path, folder: Path, findings: list[Finding]) -> list[Path]:
+    """The pages of a folder; a name with a control character (CR/LF) is reported, not read:
+    it would become a folder, a URL and a CODEOWNERS line."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*.md") if p.is_file() or p.is_symlink())
+    out = []
+    for path in sorted(p for p in folder.rglob("*.md") if p.is_file() or p.is_symlink()):
+        name = rel(root, path)
+        if has_control(name):
+            findings.append(Finding("RB008", printable(name), 1, 1, "source.bad_name"))
+            continue
+        out.append(path)
+    return out
 
 
 def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
@@ -27,7 +37,7 @@ def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
     team = parse_team(root, root / settings.team_file, findings)
 
     clients = {}
-    for path in _markdown_files(root / settings.clients_dir):
+    for path in _markdown_files(root, root / settings.clients_dir, findings):
         client = parse_client(root, path, findings)
         if client is None:
             continue
@@ -41,7 +51,7 @@ def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
 
     procedures = []
     seen: dict[str, str] = {}
-    for path in _markdown_files(root / settings.procedures_dir):
+    for path in _markdown_files(root, root / settings.procedures_dir, findings):
         proc = parse_procedure(root, path, findings)
         if proc is None:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..findings import Finding
-from .fields import ID_RE, Fields
+from .fields import ID_RE, Fields, safe_id
 from .schedule import FORMS, ON_DEMAND, Schedule, ScheduleError, parse_schedule
 from .sources import read_text, rel, split_page
 from .types import PRIORITIES, Pos, Procedure
@@ -35,6 +35,7 @@ def parse_procedure(root: Path, path: Path, findings: list[Finding]) -> Procedur
     proc_id = f.ident("id") or default_id
     if not ID_RE.match(proc_id):
         findings.append(Finding("RB006", name, 1, 1, "field.bad_file_id", {"value": proc_id}))
+        proc_id = safe_id(path.stem)
     proc = Procedure(
         id=proc_id,
         title=f.text("title", required=True) or path.stem,
