@@ -10,7 +10,7 @@ from conftest import GOOD, REPO, releve
 from releve.findings import Finding
 from releve.lint.formats import escape_data, escape_property, github, markdown
 
-# The official OASIS schema, vendored beside the tests (source and licence: tests/schemas/README.md).
+# The official OASIS schema, vendored (source and licence: tests/schemas/README.md).
 SCHEMA = REPO / "tests" / "schemas" / "sarif-schema-2.1.0.json"
 
 
