@@ -97,11 +97,40 @@ def make_runbook(tmp_path: Path) -> Callable[..., RunbookFactory]:
     return factory
 
 
+# --- the site engine ---------------------------------------------------------
+# Build tests (every test module that imports `mkdocs_build`, marked `build`) run the
+# engine named by RELEVE_ENGINE: `RELEVE_ENGINE=properdocs pytest -m build` runs them
+# again under ProperDocs, as .ci/run does.
+ENGINES = ("mkdocs", "properdocs")
+ENGINE = os.environ.get("RELEVE_ENGINE", "mkdocs").strip().lower() or "mkdocs"
+
+
+def engine_command() -> Path:
+    """The chosen engine's executable in the venv; a clear failure when it is missing."""
+    if ENGINE not in ENGINES:
+        pytest.fail(f"RELEVE_ENGINE={ENGINE}: use one of {', '.join(ENGINES)}")
+    command = VENV_BIN / ENGINE
+    if not command.exists():
+        pytest.fail(f"RELEVE_ENGINE={ENGINE} but {command} is missing: run `bash scripts/setup.sh`")
+    return command
+
+
+def pytest_report_header(config) -> str:
+    return f"site engine for build tests: {ENGINE} (RELEVE_ENGINE)"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        if getattr(module, "mkdocs_build", None) is mkdocs_build:
+            item.add_marker(pytest.mark.build)
+
+
 def mkdocs_build(root: Path, *args: str, today: str = TODAY) -> subprocess.CompletedProcess:
-    """Run a real `mkdocs build` in `root`, as a user would."""
+    """Run a real `mkdocs build` (or `properdocs build`, see ENGINE) in `root`, as a user would."""
     env = {**os.environ, "RELEVE_TODAY": today, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
-        [str(VENV_BIN / "mkdocs"), "build", *args],
+        [str(engine_command()), "build", *args],
         cwd=root,
         env=env,
         capture_output=True,

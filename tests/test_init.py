@@ -29,3 +29,34 @@ def test_init_refuses_existing_runbook(tmp_path):
     assert again.returncode == 2
     assert "already holds a runbook" in again.stderr
     assert len(again.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("how", ["dir", "root", "both", "cwd"])
+def test_init_accepts_root_like_every_other_command(tmp_path, how):
+    target = tmp_path / "runbook"
+    args = {
+        "dir": [str(target)],
+        "root": ["--root", str(target)],
+        "both": [str(target), "--root", str(target)],
+        "cwd": [],
+    }[how]
+    if how == "cwd":
+        target.mkdir()
+    result = releve("init", *args, "--language", "fr", cwd=target if how == "cwd" else tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (target / "mkdocs.yml").exists() and (target / "procedures").is_dir()
+    assert releve("lint", "--root", str(target)).returncode == 0  # the same folder for both
+
+
+def test_init_refuses_two_different_folders_and_a_file(tmp_path):
+    two = releve("init", str(tmp_path / "a"), "--root", str(tmp_path / "b"))
+    assert two.returncode == 2
+    assert "two different folders" in two.stderr and len(two.stderr.splitlines()) == 1
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    file = releve("init", "--root", str(tmp_path / "file"))
+    assert file.returncode == 2
+    assert "is a file" in file.stderr and "Traceback" not in file.stderr
+    inside = releve("init", str(tmp_path / "file" / "sub"))
+    assert inside.returncode == 2
+    assert "cannot write the runbook there" in inside.stderr and "Traceback" not in inside.stderr

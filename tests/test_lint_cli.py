@@ -10,8 +10,8 @@ from conftest import GOOD, REPO, releve
 from releve.findings import Finding
 from releve.lint.formats import escape_data, escape_property, github, markdown
 
-# The official schema lives in ../shared beside the repository (as on CI).
-SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+# The official OASIS schema, vendored (source and licence: tests/schemas/README.md).
+SCHEMA = REPO / "tests" / "schemas" / "sarif-schema-2.1.0.json"
 
 
 @pytest.fixture

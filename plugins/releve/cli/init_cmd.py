@@ -17,18 +17,38 @@ SCAFFOLD = Path(__file__).resolve().parent.parent / "scaffold"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("init", help="start a new runbook repository in DIR")
-    parser.add_argument("dir", help="the folder to create (must be empty or absent)")
+    parser.add_argument(
+        "dir", nargs="?", help="the folder to create (must hold no runbook yet; default: --root)"
+    )
+    parser.add_argument(
+        "--root",
+        dest="init_root",  # not `root`: that one names an existing runbook (see common.py)
+        metavar="DIR",
+        help="the same folder, named as every other command names it (default: .)",
+    )
     parser.add_argument("--language", default="en", help="fr or en (default: en)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    """`releve init DIR` and `releve init --root DIR` are the same; alone, the current folder."""
     lang = language_of(args.language)
-    target = Path(args.dir)
+    if args.dir and args.init_root and Path(args.dir).resolve() != Path(args.init_root).resolve():
+        raise CommandError(
+            t(lang, "init.two_folders", dir=args.dir, root=args.init_root), EXIT_USAGE
+        )
+    name = args.dir or args.init_root or "."
+    target = Path(name)
+    if target.exists() and not target.is_dir():
+        raise CommandError(f"{name}: {t(lang, 'init.not_folder')}", EXIT_USAGE)
     if (target / "mkdocs.yml").exists() or (target / "team.yml").exists():
-        raise CommandError(f"{args.dir}: {t(lang, 'init.exists')}", EXIT_USAGE)
-    scaffold(target, lang, date.today())
-    print(t(lang, "init.done", path=args.dir))
+        raise CommandError(f"{name}: {t(lang, 'init.exists')}", EXIT_USAGE)
+    try:
+        scaffold(target, lang, date.today())
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise CommandError(f"{name}: {t(lang, 'init.cannot_write', reason=reason)}") from None
+    print(t(lang, "init.done", path=name))
     return 0
 
 

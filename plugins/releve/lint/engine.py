@@ -11,7 +11,7 @@ from ..model import Runbook
 from ..settings import Settings
 from . import rules
 from .codes import DEFAULT_SEVERITY, LEVELS
-from .ignore import apply_ignores, ignored_codes
+from .ignore import NEVER_SILENCED, apply_ignores, ignored_codes
 from .rule_coverage import rb013, rb017
 from .secrets import rb009, scan_text
 
@@ -52,6 +52,8 @@ def sane(settings: object) -> Settings:
 
 
 def severity_of(code: str, settings: Settings) -> str:
+    if code in NEVER_SILENCED:
+        return DEFAULT_SEVERITY[code]
     levels = settings.severity if isinstance(settings.severity, dict) else {}
     level = str(levels.get(code, "")).lower()
     return level if level in LEVELS else DEFAULT_SEVERITY.get(code, "error")

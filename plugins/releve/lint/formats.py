@@ -174,6 +174,33 @@ def markdown(findings: list[Finding], lang: str, prefix: str = "", limit: int = 
     return "\n".join(lines) + "\n"
 
 
+def build_log(findings: list[Finding], lang: str, limit: int | None) -> list[tuple[str, str]]:
+    """The lines a site build logs, as (severity, line): errors first, then warnings.
+
+    With a `limit` (a plain `mkdocs build` or `serve`, which rebuilds on every edit), at
+    most `limit` findings, then, when some were left out, one line saying so and one
+    line per code with its counts, so a large runbook stays readable. An error code's
+    line keeps the error severity: a strict build still fails when every error is left
+    out. `limit=None` (a verbose build) gives every finding.
+    """
+    ordered = [f for f in findings if f.severity == ERROR] + [
+        f for f in findings if f.severity != ERROR
+    ]
+    shown = ordered if limit is None else ordered[:limit]
+    lines = [(f.severity, f.text(lang)) for f in shown]
+    if len(shown) == len(ordered):
+        return lines
+    lines.append(("warning", t(lang, "build.findings_more", shown=len(shown), total=len(ordered))))
+    counts: dict[tuple[str, str], int] = {}
+    for f in ordered:
+        counts[(f.code, f.severity)] = counts.get((f.code, f.severity), 0) + 1
+    for (code, severity), count in sorted(counts.items()):
+        key = "build.findings_errors" if severity == ERROR else "build.findings_warnings"
+        title = t(lang, f"rule.{code}.short")
+        lines.append((severity, t(lang, key, code=code, title=title, count=count)))
+    return lines
+
+
 FORMATS: dict[str, Callable[..., str]] = {
     "text": text,
     "json": as_json,

@@ -2,7 +2,8 @@
 
 A procedure or client page may silence codes for itself, each with a written
 reason. An entry without a reason, or naming no lint code, silences nothing
-and is itself a finding (RB016), so an ignore can never hide silently.
+and is itself a finding (RB016), so an ignore can never hide silently. RB009 (a
+plaintext secret) can never be silenced, here or by a severity in mkdocs.yml.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from .codes import CODES
 from .rules import finding
 
 KEY = "releve_ignore"
+# A secret in a page must be removed, never hidden: the build refuses to publish it.
+NEVER_SILENCED = frozenset({"RB009"})
 
 
 def ignored_codes(runbook: Runbook) -> tuple[dict[str, set[str]], list[Finding]]:
@@ -34,6 +37,8 @@ def ignored_codes(runbook: Runbook) -> tuple[dict[str, set[str]], list[Finding]]
             code = str(code).strip().upper()
             if code not in CODES or code == "RB016":
                 problems.append(finding("RB016", pos, "lint.ignore_unknown_code", code=code))
+            elif code in NEVER_SILENCED:
+                problems.append(finding("RB016", pos, "lint.ignore_never", code=code))
             elif not isinstance(reason, str) or not reason.strip():
                 problems.append(finding("RB016", pos, "lint.ignore_no_reason", code=code))
             else:

@@ -38,6 +38,7 @@ from ..coverage.model import Coverage, compute, horizon_end
 from ..findings import ERROR, Finding
 from ..i18n import Translator, language_of
 from ..lint import lint_runbook
+from ..lint.formats import build_log
 from ..model import Client, Procedure, Runbook, load_runbook
 from ..settings import Settings
 from ..today import BadDate, today
@@ -57,6 +58,7 @@ from ..views.site import (
     service_uri,
 )
 from .config import RelevePluginConfig
+from .engine import running, supported
 
 # A plain logger under `mkdocs.`: counted by --strict, printed as `path:line: CODE message`.
 log = logging.getLogger("mkdocs.plugins.releve")
@@ -89,6 +91,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
     # configuration ---------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
+        refuse_unsupported_engine(config)
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
         options = {k: v for k, v in self.config.items() if k not in ("nav", "binder")}
@@ -242,10 +245,14 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         return nav
 
     def _log_findings(self) -> None:
-        lang = self.settings.language
-        for finding in self.findings:
-            level = logging.WARNING if finding.severity == ERROR else logging.INFO
-            log.log(level, finding.text(lang))
+        """Errors as warnings (counted by --strict), others as info; every finding with -v.
+
+        Without -v, at most LOG_LIMIT findings then counts per code: `serve` rebuilds on
+        every edit, and a large runbook would print hundreds of lines each time.
+        """
+        limit = None if log.isEnabledFor(logging.DEBUG) else LOG_LIMIT
+        for severity, line in build_log(self.findings, self.settings.language, limit):
+            log.log(logging.WARNING if severity == ERROR else logging.INFO, line)
 
     def _refuse_secrets(self) -> None:
         """Never publish a page that holds a plaintext secret, strict or not."""
@@ -336,6 +343,16 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
 BINDER_AUTO_LIMIT = 200
 NAV_AUTO_LIMIT = 200
+LOG_LIMIT = 20  # findings printed by a build without -v
+
+
+def refuse_unsupported_engine(config: MkDocsConfig) -> None:
+    """Stop at once, in one line, under an engine the plugin does not support (MkDocs 2.0)."""
+    engine = running()
+    if not supported(engine):
+        _ = Translator(language_of(config.theme.get("language") or config.theme.locale.language))
+        raise PluginError(_("build.engine_unsupported", engine=engine.label,
+                            version=engine.version))  # fmt: skip
 
 
 def binders_wanted(option: bool | str, procedures: int, serving: bool) -> bool:
