@@ -127,6 +127,12 @@ SENTENCES = [
 ]
 
 
+# A mix like a real runbook's: daily and weekly tasks, monthly ones, some on demand.
+SCHEDULES = ["daily", "weekly mon", "weekly tue, thu", "weekly fri", "monthly 1", "monthly last",
+             "monthly first mon", "every 2 weeks wed from 2026-11-04", "quarterly 15",
+             "on demand", "on demand"]  # fmt: skip
+
+
 def _person_ids(n: int) -> list[str]:
     return [f"p{i:03d}" for i in range(1, n + 1)]
 
@@ -213,6 +219,7 @@ def procedure_md(
         f"priority: {priority}",
         "sla: 1 jour ouvrable",
         "frequency: hebdomadaire",
+        "schedule: " + rng.choice(SCHEDULES),
         "success_criteria:",
         f"  - {rng.choice(OBJECTS).capitalize()} est à jour le vendredi à 16 h",
         "  - Aucune demande du client n'attend plus d'un jour ouvrable",

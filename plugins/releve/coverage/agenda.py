@@ -58,17 +58,20 @@ def _order(task: Task) -> tuple:
     return (PRIORITY_RANK.get(proc.priority, 3), proc.title.casefold(), proc.id)
 
 
-def day_of(coverage: Coverage, day: date, procedures: list[Procedure]) -> Day:
-    """What is due on `day` among `procedures`, and who does it (the cover rule)."""
-    absent = sorted(coverage.absent_on(day))
+def day_of(coverage: Coverage, day: date, procedures: list[Procedure] | None = None) -> Day:
+    """What is due on `day` (among `procedures`, default all), and who does it (the cover rule)."""
+    away = coverage.absent_on(day)
+    wanted = None if procedures is None else {p.id for p in procedures}
     tasks, on_call = [], []
-    for proc in procedures:
+    for proc in coverage.due_on(day):
+        if wanted is not None and proc.id not in wanted:
+            continue
         if proc.schedule.on_demand:
-            if proc.owner in coverage.absent_on(day) and coverage.is_due(proc, day):
+            if proc.owner in away:
                 on_call.append(Task(proc, coverage.cover(proc, day)))
-        elif coverage.is_due(proc, day):
+        else:
             tasks.append(Task(proc, coverage.cover(proc, day)))
-    return Day(day, absent, sorted(tasks, key=_order), sorted(on_call, key=_order))
+    return Day(day, sorted(away), sorted(tasks, key=_order), sorted(on_call, key=_order))
 
 
 def agenda(runbook: Runbook, start: date, end: date, coverage: Coverage | None = None,
@@ -78,7 +81,7 @@ def agenda(runbook: Runbook, start: date, end: date, coverage: Coverage | None =
     days = coverage.days
     if every_day:
         days = [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]
-    return [day_of(coverage, d, runbook.procedures) for d in days if start <= d <= end]
+    return [day_of(coverage, d) for d in days if start <= d <= end]
 
 
 def for_person(days: list[Day], person: str) -> list[Day]:

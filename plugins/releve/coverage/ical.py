@@ -142,7 +142,7 @@ def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settin
         )
 
     names_of = lambda pid: names.get(pid, pid)  # noqa: E731
-    covering = [day_of(coverage, d, runbook.procedures) for d in sorted(coverage.away)]
+    covering = [day_of(coverage, d) for d in sorted(coverage.away)]
     for event in _cover_events(covering, names_of, _, stamp, seq):
         cal.add_component(event)
 

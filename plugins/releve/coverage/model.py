@@ -92,6 +92,17 @@ class Coverage:
             sets[proc.id] = frozenset(self.due.get(proc.id, ()))
         return day in sets[proc.id]
 
+    def due_on(self, day: date) -> list[Procedure]:
+        """Procedures due on `day` (on-demand ones: every working day), from a lazy index."""
+        index = self.__dict__.get("_due_index")
+        if index is None:
+            index = {}
+            for proc_id, days in self.due.items():
+                for due_day in days:
+                    index.setdefault(due_day, []).append(self.procedures[proc_id])
+            self.__dict__["_due_index"] = index
+        return index.get(day, [])
+
     def covered(self, proc: Procedure, day: date) -> bool:
         return self.cover(proc, day).status != GAP
 
