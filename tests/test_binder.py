@@ -104,7 +104,7 @@ def test_procedure_page_has_facts_criteria_and_rendered_body(en_root, tmp_path):
     lines = body_lines(page)
     facts = " ".join(lines[: lines.index("SUCCESS CRITERIA")])
     for text in ("OWNER Ana Lima", "BACKUPS Ben Okafor, Chloé Dubois", "PRIORITY urgent",
-                 "SERVICE LEVEL 1 business day", "FREQUENCY weekly", "LAST REVIEW 2026-01-01",
+                 "SERVICE LEVEL 1 business day", "FREQUENCY weekly", "LAST REVIEW January 1, 2026",
                  "CLIENTS Acme Inc.", "CREDENTIALS Bank portal"):  # fmt: skip
         assert text in facts, text
     for text in ("SUCCESS CRITERIA", "Every invoice paid", "Receipt filed"):
@@ -134,33 +134,31 @@ def test_client_binder_holds_nothing_from_other_clients(en_root, tmp_path):
 def test_person_binder_period_and_who_covers_on_which_days(en_root, tmp_path):
     pages = make(en_root, "person", "ana", tmp_path / "ana.pdf")
     text = "\n".join(pages)
-    assert "2026-12-01 → 2026-12-05" in pages[0], "default period: Ana's next absence"
+    assert "December 1, 2026 → December 5, 2026" in pages[0], "default period: Ana's next absence"
     assert {t for t in TITLES.values() if t in text} == {
         TITLES["pay"],
         TITLES["report"],
         TITLES["inbox"],
     }
-    coverage = pages[toc_entries(pages, "Contents")["Coverage"] - 1]
+    # The plan comes first. These procedures are on demand: who to call, as runs of days.
     # Ben covers while Ana is away, except on Dec 3 when he is away too: Chloé for pay,
     # nobody for the inbox (her only backup). Dec 5 is a Saturday.
-    pay = body_lines(pages[start_page(pages, TITLES["pay"]) - 1])
-    during = " ".join(line for line in pay if "→" in line or "—" in line)
-    assert "2026-12-01 → 2026-12-02 — Ben Okafor" in during
-    assert "2026-12-03 — Chloé Dubois" in during
-    assert "2026-12-04 — Ben Okafor" in during
-    inbox = " ".join(body_lines(pages[start_page(pages, TITLES["inbox"]) - 1]))
-    assert "2026-12-03 — nobody (coverage gap)" in inbox
-    assert (
-        "nobody (coverage gap)" in coverage and "2026-12-05" not in coverage.split("(holidays)")[1]
-    )
+    plan = " ".join(" ".join(body_lines(p)) for p in pages[1:] if "day by day" in p)
+    plan = plan[plan.index("The plan, day by day") :]
+    assert f"{TITLES['pay']} — Ben Okafor December 1, 2026 → December 2, 2026" in plan
+    assert f"{TITLES['pay']} — Chloé Dubois December 3, 2026" in plan
+    assert f"{TITLES['pay']} — Ben Okafor December 4, 2026" in plan
+    assert f"{TITLES['inbox']} — nobody (coverage gap) December 3, 2026" in plan
+    assert "December 5" not in plan[plan.index("On demand") :]
     assert "GLOBEX" not in text and "ACME-AWAY-MSG" in text
 
 
 def test_person_binder_explicit_period(en_root, tmp_path):
     pages = make(en_root, "person", "ana", tmp_path / "ana.pdf",
                  start=date(2026, 11, 30), end=date(2026, 11, 30))  # fmt: skip
-    pay = " ".join(body_lines(pages[start_page(pages, TITLES["pay"]) - 1]))
-    assert "2026-11-30 — Ana Lima" in pay and "2026-12-01" not in pay
+    text = " ".join(" ".join(body_lines(p)) for p in pages)
+    assert "November 30, 2026 → November 30, 2026" in pages[0]
+    assert "December 1" not in text.split("Contents")[-1].split("Procedures")[0]
 
 
 def test_no_secret_value_anywhere(en_root, tmp_path):
