@@ -65,7 +65,7 @@ def test_procedure_page_has_header_card(make_runbook):
     assert "Ana Lima" in card and "Ben Okafor" in card
     assert 'href="../../../people/ana/"' in card
     assert ">urgent<" in card
-    assert "1 business day" in card and "weekly" in card and "2026-10-01" in card
+    assert "1 business day" in card and "weekly" in card and "October 1, 2026" in card
     assert "Every invoice older than 7 days has had a first reminder" in card
     assert 'type="checkbox"' in card
     assert "<h1" in html and "Relances de paiement" in html
