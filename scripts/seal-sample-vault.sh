@@ -13,12 +13,18 @@ declare -A PASS=(
 rm -f vault.yml
 "$RELEVE" vault init >/dev/null
 
+# Format 2: each person enrols herself once (a key pair, the private key sealed
+# under her own passphrase); grants then need only the granter's passphrase.
+for person in marie samir julie elodie; do
+  RELEVE_NEW_PASSPHRASE="${PASS[$person]}" "$RELEVE" vault enroll --as "$person" >/dev/null
+done
+
 add() {  # add ID AUDIENCE PERSON DATE LABEL URL FIELD VALUE
   printf '%s' "$8" | RELEVE_TODAY="$4" RELEVE_PASSPHRASE="${PASS[$3]}" \
     "$RELEVE" vault add "$1" --audience "$2" --as "$3" --label "$5" --url "$6" --field "$7"
 }
 grant() {  # grant AUDIENCE FROM TO
-  RELEVE_PASSPHRASE="${PASS[$2]}" RELEVE_NEW_PASSPHRASE="${PASS[$3]}" \
+  RELEVE_PASSPHRASE="${PASS[$2]}" \
     "$RELEVE" vault grant --audience "$1" --as "$2" --to "$3" >/dev/null
 }
 

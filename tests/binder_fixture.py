@@ -12,7 +12,11 @@ from releve.vault import ops, store
 FAST = {"iterations": 1000, "weak_for_tests": True}
 CANARY = "CANARY-binder-Qz9#pw é&/+"
 PEOPLE = {"ana": {"ops"}, "ben": {"ops"}, "chloe": {"finance"}}
-PASS = {"ana": "ana-binder-maple-river-lantern", "chloe": "chloe-binder-cedar-compass-kettle"}
+PASS = {
+    "ana": "ana-binder-maple-river-lantern",
+    "ben": "ben-binder-pass-words-here",
+    "chloe": "chloe-binder-cedar-compass-kettle",
+}
 
 TEAM = """\
 people:
@@ -111,11 +115,14 @@ def write_runbook(make_runbook, lang: str = "en", binder: str = "false") -> Path
     rb.write("clients/globex.md", GLOBEX)
     for rel, (front, body) in PROCEDURES.items():
         rb.procedure(rel, front, body)
-    v = ops.add(store.Vault(), PEOPLE, "ana", PASS["ana"], "bank", "ops", CANARY,
-                today=date(2026, 10, 2), label="Bank portal", **FAST)  # fmt: skip
-    v = ops.grant(v, PEOPLE, "ana", PASS["ana"], "ops", "ben", "ben-binder-pass-words", **FAST)
+    v = store.Vault()
+    for person in ("ana", "ben", "chloe"):
+        v = ops.enroll(v, PEOPLE, person, PASS[person], **FAST).vault
+    v = ops.add(v, PEOPLE, "ana", PASS["ana"], "bank", "ops", CANARY,
+                today=date(2026, 10, 2), label="Bank portal")  # fmt: skip
+    v = ops.grant(v, PEOPLE, "ana", PASS["ana"], "ops", "ben")
     v = ops.add(v, PEOPLE, "chloe", PASS["chloe"], "globex-portal", "finance", "globex-" + CANARY,
-                today=date(2026, 9, 1), label="Globex portal", **FAST)  # fmt: skip
+                today=date(2026, 9, 1), label="Globex portal")  # fmt: skip
     store.write_atomic(rb.root / "vault.yml", store.dump(v))
     return rb.root
 

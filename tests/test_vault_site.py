@@ -10,11 +10,11 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
+from vault_helpers import enrolled
 
 from conftest import REPO, mkdocs_build
 from releve.vault import crypto, ops, store
 
-FAST = {"iterations": 1000, "weak_for_tests": True}
 CANARY = "CANARY-site-Xy7#pw é&/+"
 PEOPLE = {"ana": {"ops"}, "ben": {"ops"}, "chloe": {"finance"}}
 PASS = {"ana": "ana-site-maple-river-lantern", "ben": "ben-site-cedar-compass-kettle"}
@@ -76,15 +76,14 @@ def site(make_runbook):
                  "1. Log in with [[cred:bank]] and pay.\n\nWrite `[[cred:mail]]` to reference it.\n"
                  "\n[[cred:also-unknown]]\n")  # fmt: skip
     rb.procedure("ops/reconcile.md", FRONT.format(title="Reconcile <accounts>", creds="[bank]"))
-    v = ops.add(store.Vault(), PEOPLE, "ana", PASS["ana"], "bank", "ops", CANARY,
-                today=date(2026, 10, 2), label="Bank <portal>", url="https://bank.example/",
-                **FAST)  # fmt: skip
+    v = enrolled(PEOPLE, PASS)
+    v = ops.add(v, PEOPLE, "ana", PASS["ana"], "bank", "ops", CANARY, today=date(2026, 10, 2),
+                label="Bank <portal>", url="https://bank.example/")  # fmt: skip
     v = ops.add(v, PEOPLE, "ana", PASS["ana"], "bank", "ops", "user-" + CANARY, field="username",
-                today=date(2026, 10, 2), **FAST)  # fmt: skip
+                today=date(2026, 10, 2))  # fmt: skip
     v = ops.add(v, PEOPLE, "ana", PASS["ana"], "mail", "ops", "mail-" + CANARY,
-                url="javascript:alert(1)", label="Mail", today=date(2026, 9, 1),
-                **FAST)  # fmt: skip
-    v = ops.grant(v, PEOPLE, "ana", PASS["ana"], "ops", "ben", PASS["ben"], **FAST)
+                url="javascript:alert(1)", label="Mail", today=date(2026, 9, 1))  # fmt: skip
+    v = ops.grant(v, PEOPLE, "ana", PASS["ana"], "ops", "ben")
     store.write_atomic(rb.root / "vault.yml", store.dump(v))
     result = mkdocs_build(rb.root)
     assert result.returncode == 0, result.stderr
@@ -127,9 +126,12 @@ def test_sealed_data_is_a_json_file_outside_the_search_index(site):
     published = json.loads((root / "site/assets/releve/vault.json").read_text(encoding="utf-8"))
     assert set(published["credentials"]) == {"bank", "mail"}
     assert published["audiences"]["ops"]["slots"].keys() == {"ana", "ben"}
+    assert published["audiences"]["ops"]["generation"] == 1
+    assert published["people"]["ana"]["public"] == crypto.b64(v.people["ana"].public)
     sealed = crypto.b64(v.credentials["bank"].fields["password"].value)
     assert published["credentials"]["bank"]["fields"]["password"]["value"] == sealed
-    wrapped = crypto.b64(v.audiences["ops"]["ana"].key)
+    assert published["credentials"]["bank"]["fields"]["password"]["generation"] == 1
+    wrapped = crypto.b64(v.audiences["ops"].slots["ana"].key)
     index = (root / "site/search/search_index.json").read_text(encoding="utf-8")
     assert "Bank" in index  # the card's clear metadata is searchable...
     for path in (root / "site").rglob("*"):
@@ -161,7 +163,7 @@ def test_build_needs_no_key_and_survives_a_broken_vault(make_runbook, monkeypatc
     monkeypatch.delenv("RELEVE_PASSPHRASE", raising=False)
     rb = make_runbook(lang="fr")
     rb.procedure("ops/a.md", FRONT.format(title="A", creds="[nope]"), "Voir [[cred:nope]].\n")
-    rb.write("vault.yml", "version: 1\naudiences: {ops: {slots: {ana: 12}}}\ncredentials: [x]\n")
+    rb.write("vault.yml", "version: 2\naudiences: {ops: {slots: {ana: 12}}}\ncredentials: [x]\n")
     result = mkdocs_build(rb.root)
     assert result.returncode == 0, result.stderr
     html = page(rb.root, "procedures/ops/a")
@@ -172,7 +174,7 @@ def test_sample_runbook_cards_and_demo_values_stay_sealed(sample_copy):
     result = mkdocs_build(sample_copy)
     assert result.returncode == 0, result.stderr
     v = store.load(sample_copy / "vault.yml")
-    assert v.problems == [] and v.credentials
+    assert v.problems == [] and v.credentials and v.version == 2
     site = sample_copy / "site"
     html = "".join(p.read_text(encoding="utf-8") for p in (site / "procedures").rglob("*.html"))
     for cred_id in v.credentials:

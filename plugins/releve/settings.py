@@ -28,6 +28,7 @@ class Settings:
     max_words: int = 600
     horizon: int = 90
     non_working_due: str = "before"  # a due day off work moves: before | after | skip
+    rotate_every: int = 365  # days between changes of a sealed credential's value (RB018)
     severity: dict[str, str] = field(default_factory=dict)  # code -> error|warning|off
     service_titles: dict[str, str] = field(default_factory=dict)
     binder: bool = True

@@ -1,15 +1,19 @@
 /* Relève: reveal a sealed credential in the browser with WebCrypto (no dependency).
  *
- * Redoes what releve/vault/crypto.py does: PBKDF2-HMAC-SHA256 over the NFC
- * passphrase -> key that unwraps the audience data key (AES-GCM) -> AES-GCM
- * decryption of each field, with the same associated data. Every key is
+ * Redoes what releve/vault/crypto.py does. Format 2: PBKDF2-HMAC-SHA256 over the
+ * NFC passphrase -> AES-GCM key that unwraps the person's P-256 private key (as a
+ * non-extractable ECDH key) -> ECDH with the wrap's ephemeral public key -> HKDF-SHA256
+ * -> AES-GCM key that unwraps the audience data key -> AES-GCM decryption of each
+ * field, with the same associated data. Format 1 (slots not migrated yet): PBKDF2
+ * -> AES-GCM unwrap of the audience data key -> fields. Every key is
  * imported non-extractable and lives only in this function call; nothing is
  * written to localStorage, sessionStorage, cookies or IndexedDB. The value is
  * shown with a copy button and removed from the page after 30 seconds.
  */
 (function () {
   "use strict";
-  var VERSION = 1;
+  var VERSION = 2; // vault.json and the format-2 associated data
+  var LEGACY = 1; // format-1 slots and fields, until every holder has migrated
   var SHOW_SECONDS = 30;
   var vaults = {}; // url -> Promise of the sealed JSON (public data, never a key)
 
@@ -57,10 +61,54 @@
     return crypto.subtle.digest("SHA-256", utf8(canonical)).then(hex);
   }
 
-  function open(vault, id, person, passphrase) {
-    var cred = vault.credentials[id];
-    var slots = (vault.audiences[cred.audience] || {}).slots || {};
-    var slot = slots[person];
+  /* Format 2: the private key sealed under the passphrase, unwrapped straight into a
+     non-extractable ECDH key (its bytes never reach this script). */
+  function unlockPrivate(me, person, passphrase) {
+    var subtle = crypto.subtle;
+    return subtle.importKey("raw", utf8(passphrase.normalize("NFC")), "PBKDF2", false, ["deriveKey"])
+      .then(function (base) {
+        return subtle.deriveKey(
+          { name: "PBKDF2", salt: bytes(me.salt), iterations: me.iterations, hash: "SHA-256" },
+          base, { name: "AES-GCM", length: 256 }, false, ["unwrapKey"]);
+      })
+      .then(function (kek) {
+        return subtle.digest("SHA-256", bytes(me["public"])).then(function (digest) {
+          var ad = utf8("releve-vault/" + VERSION + "/person/" + person + "/" + hex(digest));
+          return subtle.unwrapKey("pkcs8", bytes(me["private"]), kek,
+            { name: "AES-GCM", iv: bytes(me.nonce), additionalData: ad },
+            { name: "ECDH", namedCurve: "P-256" }, false, ["deriveKey"]);
+        });
+      });
+  }
+
+  /* Format 2: ECDH with the wrap's ephemeral key, HKDF-SHA256, then AES-GCM unwrap of
+     the audience key of this generation. */
+  function unwrapAudience(slot, privateKey, mine, audience, person, generation) {
+    var subtle = crypto.subtle;
+    var ephemeral = bytes(slot.ephemeral), own = bytes(mine);
+    var salt = new Uint8Array(ephemeral.length + own.length);
+    salt.set(ephemeral, 0);
+    salt.set(own, ephemeral.length);
+    return subtle.importKey("raw", ephemeral, { name: "ECDH", namedCurve: "P-256" }, false, [])
+      .then(function (eph) {
+        return subtle.deriveKey({ name: "ECDH", "public": eph }, privateKey, "HKDF", false,
+          ["deriveKey"]);
+      })
+      .then(function (shared) {
+        return subtle.deriveKey(
+          { name: "HKDF", hash: "SHA-256", salt: salt, info: utf8("releve-vault/" + VERSION + "/wrap") },
+          shared, { name: "AES-GCM", length: 256 }, false, ["unwrapKey"]);
+      })
+      .then(function (kek) {
+        var ad = utf8(["releve-vault", VERSION, "wrap", audience, person, generation].join("/"));
+        return subtle.unwrapKey("raw", bytes(slot.key), kek,
+          { name: "AES-GCM", iv: bytes(slot.nonce), additionalData: ad },
+          { name: "AES-GCM" }, false, ["decrypt"]);
+      });
+  }
+
+  /* Format 1 (not migrated yet): the audience key wrapped under the passphrase itself. */
+  function unwrapLegacy(slot, audience, person, passphrase) {
     var subtle = crypto.subtle;
     return subtle.importKey("raw", utf8(passphrase.normalize("NFC")), "PBKDF2", false, ["deriveKey"])
       .then(function (base) {
@@ -69,24 +117,58 @@
           base, { name: "AES-GCM", length: 256 }, false, ["unwrapKey"]);
       })
       .then(function (kek) {
-        var ad = utf8("releve-vault/" + VERSION + "/slot/" + cred.audience + "/" + person);
+        var ad = utf8("releve-vault/" + LEGACY + "/slot/" + audience + "/" + person);
         return subtle.unwrapKey("raw", bytes(slot.key), kek,
           { name: "AES-GCM", iv: bytes(slot.nonce), additionalData: ad },
           { name: "AES-GCM" }, false, ["decrypt"]);
-      })
-      .then(function (dataKey) {
-        return metaHash(id, cred).then(function (hash) {
-          var names = Object.keys(cred.fields);
-          return Promise.all(names.map(function (name) {
-            var f = cred.fields[name];
-            var ad = utf8(["releve-vault", VERSION, "field", id, name, cred.audience, hash].join("/"));
-            return subtle.decrypt({ name: "AES-GCM", iv: bytes(f.nonce), additionalData: ad },
-              dataKey, bytes(f.value)).then(function (plain) {
-              return { name: name, value: new TextDecoder("utf-8", { fatal: true }).decode(plain) };
-            });
-          }));
-        });
       });
+  }
+
+  function own(object, key) {
+    return !!object && Object.prototype.hasOwnProperty.call(object, key);
+  }
+
+  /* How `person` opens the audience: "wrap" (format 2), "legacy" (format 1) or null. */
+  function access(vault, audience, person) {
+    var aud = vault.audiences[audience] || {};
+    var slot = own(aud.slots, person) ? aud.slots[person] : null;
+    if (slot && slot.generation === aud.generation && own(vault.people, person)) return "wrap";
+    var legacyValid = aud.generation === null || aud.generation === undefined || aud.generation === 1;
+    if (own(aud.legacy, person) && legacyValid) return "legacy";
+    return null;
+  }
+
+  function open(vault, id, person, passphrase) {
+    var cred = vault.credentials[id];
+    var aud = vault.audiences[cred.audience];
+    var how = access(vault, cred.audience, person);
+    var dataKey = how === "wrap"
+      ? unlockPrivate(vault.people[person], person, passphrase).then(function (privateKey) {
+        return unwrapAudience(aud.slots[person], privateKey, vault.people[person]["public"],
+          cred.audience, person, aud.generation);
+      })
+      : unwrapLegacy(aud.legacy[person], cred.audience, person, passphrase);
+    return dataKey.then(function (key) {
+      return metaHash(id, cred).then(function (hash) {
+        var names = Object.keys(cred.fields);
+        return Promise.all(names.map(function (name) {
+          var f = cred.fields[name];
+          var generation = f.generation === undefined ? null : f.generation;
+          if (generation !== (aud.generation === undefined ? null : aud.generation)) {
+            var stale = new Error("stale");
+            stale.stale = true;
+            return Promise.reject(stale);
+          }
+          var ad = generation === null
+            ? ["releve-vault", LEGACY, "field", id, name, cred.audience, hash].join("/")
+            : ["releve-vault", VERSION, "field", id, name, cred.audience, generation, hash].join("/");
+          return crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes(f.nonce), additionalData: utf8(ad) },
+            key, bytes(f.value)).then(function (plain) {
+            return { name: name, value: new TextDecoder("utf-8", { fatal: true }).decode(plain) };
+          });
+        }));
+      });
+    });
   }
 
   function copy(button, text, s) {
@@ -152,12 +234,12 @@
       go.disabled = true;
       loadVault(card.getAttribute("data-vault")).then(function (vault) {
         if (!vault || vault.version !== VERSION || !vault.credentials[id]) throw new Error("unavailable");
-        var slots = (vault.audiences[vault.credentials[id].audience] || {}).slots || {};
-        if (!Object.prototype.hasOwnProperty.call(slots, person)) {
+        if (!access(vault, vault.credentials[id].audience, person)) {
           say(fill(s.no_key, { name: chosen.name, audience: audience, person: person }), true);
           return null;
         }
-        return open(vault, id, person, passphrase).then(show, function () {
+        return open(vault, id, person, passphrase).then(show, function (err) {
+          if (err && err.stale) { say(s.stale, true); return; }
           say(s.wrong, true);
           pass.focus();
         });

@@ -1,28 +1,41 @@
 """`releve vault ...`: sealed credentials from the command line.
 
 Who you are comes from `--as` or RELEVE_USER; your passphrase from RELEVE_PASSPHRASE
-or a prompt; a new passphrase (grant, rekey) from RELEVE_NEW_PASSPHRASE or a
+or a prompt; a new passphrase (enroll, rekey) from RELEVE_NEW_PASSPHRASE or a
 prompt; a value to add from stdin (or a prompt in a terminal). Never from argv.
+Nobody types another person's passphrase: grant and revoke use public keys.
 Exit codes: 0 ok, 1 refused or check found errors, 2 usage or unreadable input.
 Only `vault show` prints a secret, to stdout.
+
+Every command that writes asks its questions first, then takes the writers' lock,
+reads the vault again, applies its change and writes atomically: two commands
+run together never lose each other's change.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+from ..findings import ERROR
 from ..i18n import t
 from ..vault import check_vault, dump, load, ops, write_atomic
+from ..vault.audit import audit
+from ..vault.crypto import fingerprint
+from ..vault.lock import Busy, locked
 from ..vault.ops import REFUSED, VaultError
 from ..vault.store import HEADER, Vault
-from .common import EXIT_FINDINGS, EXIT_USAGE, CommandError, add_root
+from .common import EXIT_FINDINGS, EXIT_USAGE, CommandError, add_root, add_today, today_of
 from .common import load as load_runbook
 
 ENV_USER, ENV_PASS, ENV_NEW = "RELEVE_USER", "RELEVE_PASSPHRASE", "RELEVE_NEW_PASSPHRASE"
+T = TypeVar("T")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,6 +57,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=run_check)
 
+    p = sub.add_parser("enroll", parents=[common], help="create your key pair (once)")
+    p.add_argument(
+        "--again",
+        action="store_true",
+        help="lost passphrase: a new key pair; your keys must be granted again",
+    )
+    p.set_defaults(func=run_enroll)
+
     p = sub.add_parser("add", parents=[common], help="seal a value read from stdin")
     p.add_argument("id")
     p.add_argument("--audience", required=True, help="a role from team.yml")
@@ -58,7 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--field", help="field name (default: the first field)")
     p.set_defaults(func=run_show)
 
-    p = sub.add_parser("grant", parents=[common], help="give a person a key for an audience")
+    p = sub.add_parser("grant", parents=[common], help="give an enrolled person an audience key")
     p.add_argument("--audience", required=True)
     p.add_argument("--to", required=True, metavar="PERSON")
     p.set_defaults(func=run_grant)
@@ -71,6 +92,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub.add_parser("rekey", parents=[common], help="change your own passphrase").set_defaults(
         func=run_rekey
     )
+    sub.add_parser(
+        "migrate", parents=[common], help="move your format-1 keys to format 2"
+    ).set_defaults(func=run_migrate)
+
+    p = sub.add_parser("audit", parents=[common], help="who can open what, rotation, holders")
+    add_today(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=run_audit)
 
 
 # --- helpers --------------------------------------------------------------------
@@ -126,8 +155,28 @@ class Session:
             raise CommandError(self._("vault.mismatch"), EXIT_USAGE)
         return value
 
-    def write(self, vault: Vault) -> None:
-        write_atomic(self.path, dump(vault))
+    def update(self, change: Callable[[Vault], tuple[Vault, T]]) -> T:
+        """Under the writers' lock: read the vault again, apply `change`, write atomically.
+
+        `change` returns the new vault and whatever the command reports; when it
+        raises, nothing is written.
+        """
+        try:
+            with locked(self.path):
+                self.vault = load(self.path, self.settings.vault_file)
+                self.require_readable()
+                vault, report = change(self.vault)
+                try:
+                    write_atomic(self.path, dump(vault))
+                except OSError as err:
+                    reason = err.strerror or type(err).__name__
+                    raise CommandError(f"{self.settings.vault_file}: {reason}",
+                                       EXIT_USAGE) from None  # fmt: skip
+                self.vault = vault
+                return report
+        except Busy:
+            raise CommandError(self._("vault.busy", path=self.settings.vault_file),
+                               EXIT_FINDINGS) from None  # fmt: skip
 
 
 def _has_terminal() -> bool:
@@ -140,7 +189,13 @@ def _has_terminal() -> bool:
 
 def _read_value(session: Session, cred_id: str, field: str) -> str:
     if sys.stdin is not None and not sys.stdin.isatty():
-        value = sys.stdin.read()
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        if isinstance(data, bytes):
+            try:
+                data = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise CommandError(session._("vault.value_not_utf8"), EXIT_USAGE) from None
+        value = data
         if value.endswith("\n"):
             value = value[:-1]
             value = value.removesuffix("\r")
@@ -161,14 +216,25 @@ def _guard(func):
     return run
 
 
+def _err(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
 # --- commands -------------------------------------------------------------------
 
 
 @_guard
 def run_init(s: Session) -> int:
-    if s.path.exists():
-        raise CommandError(f"{s.settings.vault_file}: {s._('vault.exists_file')}", EXIT_FINDINGS)
-    write_atomic(s.path, dump(Vault(header=HEADER)))
+    exists = CommandError(f"{s.settings.vault_file}: {s._('vault.exists_file')}", EXIT_FINDINGS)
+    if s.path.exists() or s.path.is_symlink():
+        raise exists
+    try:
+        with locked(s.path):
+            if s.path.exists() or s.path.is_symlink():
+                raise exists
+            write_atomic(s.path, dump(Vault(header=HEADER)))
+    except Busy:
+        raise CommandError(s._("vault.busy", path=s.settings.vault_file), EXIT_FINDINGS) from None
     print(s._("vault.init_done", path=s.settings.vault_file))
     return 0
 
@@ -185,26 +251,56 @@ def run_list(s: Session) -> int:
     return 0
 
 
+REASONS = {
+    "vault.stale_field": "vault.reason_stale",
+    "vault.unmigrated_field": "vault.reason_stale",
+}
+
+
 @_guard
 def run_check(s: Session) -> int:
     findings = check_vault(s.vault, s.runbook)
     for finding in findings:
-        print(finding.text(s.lang), file=sys.stderr)
+        _err(finding.text(s.lang))
     # Open values when asked: --as, or RELEVE_USER with RELEVE_PASSPHRASE (no surprise prompt).
     who = s.args.who or (os.environ.get(ENV_USER) if os.environ.get(ENV_PASS) else None)
+    failed: list = []
     if who and not s.vault.problems:
         me = s.me()
         opened, failed = ops.open_all(s.vault, me, s.passphrase(me))
-        for cred_id, field in failed:
-            line = s._("vault.cannot_open", id=cred_id, field=field, person=me)
+        for cred_id, field, key in failed:
+            reason = s._(REASONS.get(key, "vault.reason_tampered"))
+            line = s._("vault.cannot_open", id=cred_id, field=field, person=me, reason=reason)
             pos = s.vault.pos(f"credentials.{cred_id}.fields.{field}")
-            print(f"{pos.path}:{pos.line}: {line}", file=sys.stderr)
+            _err(f"{pos.path}:{pos.line}: {line}")
         print(s._("vault.check_opened", person=me, n=opened))
-        if failed:
-            return EXIT_FINDINGS
-    if findings:
+    if failed or any(f.severity == ERROR for f in findings):
         return EXIT_FINDINGS
     print(s._("vault.check_ok", n=len(s.vault.credentials)))
+    return 0
+
+
+@_guard
+def run_enroll(s: Session) -> int:
+    me = s.me()
+    people = s.people()
+    again = s.args.again
+    ops.enroll_preflight(s.vault, people, me, again=again)  # before asking for a passphrase
+    new = s.new_passphrase(me)
+
+    def change(vault: Vault) -> tuple[Vault, ops.Enrolled]:
+        done = ops.enroll(vault, people, me, new, again=again)
+        return done.vault, done
+
+    done = s.update(change)
+    print(s._("vault.enrolled", person=me, fingerprint=done.fingerprint))
+    for audience, holders in done.dropped.items():
+        if holders:
+            print(s._("vault.enrolled_regrant", person=me, audience=audience,
+                      holders=", ".join(holders)))  # fmt: skip
+        else:
+            _err(s._("vault.enrolled_lost", audience=audience))
+    print(s._("vault.enrolled_next", person=me))
     return 0
 
 
@@ -215,22 +311,27 @@ def run_add(s: Session) -> int:
     me = s.me()
     passphrase = s.passphrase(me)
     value = _read_value(s, a.id, a.field)
-    vault = ops.add(s.vault, s.people(), me, passphrase, a.id, a.audience, value,
-                    today=_today(s.lang), field=a.field, label=a.label, url=a.url,
-                    replace_value=a.replace)  # fmt: skip
-    s.write(vault)
-    print(s._("vault.added", id=a.id, field=a.field, audience=a.audience), file=sys.stderr)
+    people, today = s.people(), today_of(a)
+
+    def change(vault: Vault) -> tuple[Vault, None]:
+        return ops.add(
+            vault,
+            people,
+            me,
+            passphrase,
+            a.id,
+            a.audience,
+            value,
+            today=today,
+            field=a.field,
+            label=a.label,
+            url=a.url,
+            replace_value=a.replace,
+        ), None
+
+    s.update(change)
+    _err(s._("vault.added", id=a.id, field=a.field, audience=a.audience))
     return 0
-
-
-def _today(lang: str = "en"):
-    from ..i18n import t
-    from ..today import BadDate, today
-
-    try:
-        return today()
-    except BadDate as err:
-        raise CommandError(f"RELEVE_TODAY {err}: {t(lang, 'cli.bad_date')}", EXIT_USAGE) from None
 
 
 @_guard
@@ -252,13 +353,12 @@ def run_grant(s: Session) -> int:
     a = s.args
     me = s.me()
     people = s.people()
-    # Check names and roles before asking anyone for a passphrase.
-    ops.grant_preflight(s.vault, people, a.audience, a.to)
+    ops.grant_preflight(s.vault, people, a.audience, a.to)  # before asking for a passphrase
     passphrase = s.passphrase(me)
-    ops.open_key(s.vault, a.audience, me, passphrase)
-    vault = ops.grant(s.vault, people, me, passphrase, a.audience, a.to, s.new_passphrase(a.to))
-    s.write(vault)
+    s.update(lambda v: (ops.grant(v, people, me, passphrase, a.audience, a.to), None))
     print(s._("vault.granted", person=a.to, audience=a.audience))
+    print(s._("vault.granted_fingerprint", person=a.to,
+              fingerprint=fingerprint(s.vault.people[a.to].public)))  # fmt: skip
     return 0
 
 
@@ -267,23 +367,26 @@ def run_revoke(s: Session) -> int:
     s.require_readable()
     a = s.args
     me = s.me()
+    people = s.people()
+    passphrase = s.passphrase(me)
 
-    def passphrase_of(holder: str) -> str | None:
-        if not sys.stdin.isatty():
-            return None
-        return getpass.getpass(s._("vault.prompt_holder", person=holder)) or None
+    def change(vault: Vault) -> tuple[Vault, ops.Revoked]:
+        done = ops.revoke(vault, people, me, passphrase, a.audience, a.person)
+        return done.vault, done
 
-    vault, dropped = ops.revoke(s.vault, s.people(), me, s.passphrase(me), a.audience,
-                                a.person, passphrase_of)  # fmt: skip
-    s.write(vault)
-    entries = vault.entries_of(a.audience)
-    n = sum(len(e.fields) for e in entries)
-    print(s._("vault.revoked", person=a.person, audience=a.audience, n=n))
-    for holder in dropped:
-        print(s._("vault.regrant", person=holder, audience=a.audience))
+    done = s.update(change)
+    aud = done.vault.audiences[a.audience]
+    print(s._("vault.revoked", person=a.person, audience=a.audience, n=done.n))
+    if aud.current():
+        print(s._("vault.rewrapped", generation=aud.generation, people=", ".join(aud.current())))
+    for holder in done.dropped:
+        print(s._("vault.regrant_enroll", person=holder, audience=a.audience))
+    for cred_id, field in done.stale:
+        _err(s._("vault.revoke_stale", id=cred_id, field=field))
+    entries = done.vault.entries_of(a.audience)
     if entries:
         ids = ", ".join(e.id for e in entries)
-        print(s._("vault.revoke_reminder", ids=ids, person=a.person), file=sys.stderr)
+        _err(s._("vault.revoke_reminder", ids=ids, person=a.person))
     return 0
 
 
@@ -292,10 +395,84 @@ def run_rekey(s: Session) -> int:
     s.require_readable()
     me = s.me()
     passphrase = s.passphrase(me)
-    mine = [aud for aud, slots in s.vault.audiences.items() if me in slots]
-    if mine:
-        ops.open_key(s.vault, mine[0], me, passphrase)  # refuse before asking for a new one
-    vault = ops.rekey(s.vault, me, passphrase, s.new_passphrase(me))
-    s.write(vault)
-    print(s._("vault.rekeyed", person=me, n=len(mine)))
+    ops.rekey_preflight(s.vault, me, passphrase)  # a wrong passphrase before asking a new one
+    new = s.new_passphrase(me)
+    s.update(lambda v: (ops.rekey(v, me, passphrase, new), None))
+    n = sum(1 for aud in s.vault.audiences.values() if me in aud.current())
+    print(s._("vault.rekeyed", person=me, n=n))
     return 0
+
+
+@_guard
+def run_migrate(s: Session) -> int:
+    s.require_readable()
+    me = s.me()
+    people = s.people()
+    passphrase = s.passphrase(me)
+
+    def change(vault: Vault) -> tuple[Vault, ops.Migrated]:
+        done = ops.migrate(vault, people, me, passphrase)
+        return done.vault, done
+
+    done = s.update(change)
+    print(s._("vault.migrated", person=me, audiences=", ".join(done.audiences) or "-",
+              fingerprint=done.fingerprint))  # fmt: skip
+    if done.left:
+        left = ", ".join(f"{p} ({', '.join(auds)})" for p, auds in done.left.items())
+        print(s._("vault.migrate_left", people=left))
+    else:
+        print(s._("vault.migrate_done"))
+    return 0
+
+
+@_guard
+def run_audit(s: Session) -> int:
+    s.require_readable()
+    result = audit(s.vault, s.runbook, today_of(s.args), s.settings.rotate_every)
+    problems = bool(result.overdue or result.stray or result.pending)
+    if s.args.format == "json":
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+        return EXIT_FINDINGS if problems else 0
+    print(s._("audit.access"))
+    head = [s._("audit.credential"), s._("audit.audience"), *result.people]
+    rows = [[cid, result.audiences[cid], *("x" if p in who else "." for p in result.people)]
+            for cid, who in result.access.items()]  # fmt: skip
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    for row in [head, *rows]:
+        print("  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    print()
+    if result.overdue:
+        print(s._("audit.rotation"))
+        for o in result.overdue:
+            if o.rotated is None:
+                print("  " + s._("audit.never_rotated_row", id=o.id))
+            else:
+                print(
+                    "  "
+                    + s._(
+                        "audit.rotation_row",
+                        id=o.id,
+                        rotated=o.rotated.isoformat(),
+                        due=o.due.isoformat() if o.due else "-",
+                        every=o.every,
+                    )
+                )
+    else:
+        print(s._("audit.rotation_ok"))
+    print()
+    if result.stray:
+        print(s._("audit.holders"))
+        for st in result.stray:
+            key = "audit.holder_unknown" if st.reason == "unknown" else "audit.holder_no_role"
+            print("  " + s._(key, person=st.person, audience=st.audience))
+    else:
+        print(s._("audit.holders_ok"))
+    print()
+    print(s._("audit.people"))
+    for person, fp in result.fingerprints.items():
+        print(f"  {person}: {fp or s._('audit.not_enrolled')}")
+    if result.pending:
+        people = ", ".join(f"{p} ({', '.join(auds)})" for p, auds in result.pending.items())
+        print()
+        print(s._("audit.migration") + " " + s._("vault.migration_pending", people=people))
+    return EXIT_FINDINGS if problems else 0

@@ -1,7 +1,9 @@
 """Lint codes, their names and default severities (the stable contract of DESIGN.md).
 
 RB015 (CODEOWNERS out of date) and RB016 (a `releve_ignore` entry without a
-code or a written reason) extend the table of DESIGN.md.
+code or a written reason) extend the table of DESIGN.md, as do RB018 (a
+credential not rotated within `rotate_every` days) and RB019 (a vault still
+holding format-1 keys: `releve vault migrate`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ CODES = {
     "RB015": ("CodeownersOutOfDate", "warning"),
     "RB016": ("InvalidIgnore", "warning"),
     "RB017": ("CannotOpenCredential", "warning"),
+    "RB018": ("CredentialNotRotated", "warning"),
+    "RB019": ("VaultFormatOutdated", "warning"),
 }
 
 DEFAULT_SEVERITY = {code: severity for code, (_, severity) in CODES.items()}

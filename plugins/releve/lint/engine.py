@@ -13,6 +13,7 @@ from . import rules
 from .codes import DEFAULT_SEVERITY, LEVELS
 from .ignore import NEVER_SILENCED, apply_ignores, ignored_codes
 from .rule_coverage import rb013, rb017
+from .rule_vault import rb018
 from .secrets import rb009, scan_text
 
 # Every rule, in code order; RB006-RB008 are found by the model while parsing.
@@ -30,6 +31,7 @@ RULES: list[rules.Rule] = [
     rules.rb014_unknown_key,
     rb015,
     rb017,
+    rb018,
 ]
 
 
@@ -42,7 +44,7 @@ def sane(settings: object) -> Settings:
         return Settings()
     defaults = Settings()
     fixed = {}
-    for name in ("review_every", "drill_every", "max_words", "horizon"):
+    for name in ("review_every", "drill_every", "max_words", "horizon", "rotate_every"):
         value = getattr(settings, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             fixed[name] = getattr(defaults, name)

@@ -26,6 +26,9 @@ class RelevePluginConfig(Config):
     non_working_due = c.Choice(("before", "after", "skip"), default="before")
     """A scheduled due day that is not a working day moves to the previous working day
     (`before`), the next one (`after`), or is dropped (`skip`)."""
+    rotate_every = c.Type(int, default=365)
+    """Days after a credential's `rotated` date before changing it is overdue (RB018); a
+    vault entry may set its own `rotate_every`."""
     severity = c.Type(dict, default={})
     """Per-code severity override: `{RB010: error, RB012: off}`."""
     service_titles = c.Type(dict, default={})

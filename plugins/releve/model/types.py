@@ -168,6 +168,7 @@ class Credential:
     fields: list[str] = field(default_factory=list)
     holders: list[str] = field(default_factory=list)
     rotated: date | None = None
+    rotate_every: int | None = None  # days; None: the runbook's `rotate_every`
 
 
 @dataclass

@@ -1,22 +1,26 @@
-"""What `releve vault` does, on a `Vault` in memory: add, reveal, grant, revoke, rekey.
+"""What `releve vault` does, on a `Vault` in memory: enroll, add, reveal, grant, revoke,
+rekey, migrate.
 
 Each operation checks everything before changing anything and returns the
 changed vault (the caller writes it), or raises `VaultError` with a message
-key; so a refused command writes nothing. `iterations` and `weak_for_tests`
-exist for the test suite only: the CLI never passes them.
+key; so a refused command writes nothing. Nobody ever types another person's
+passphrase: `grant` and `revoke` wrap audience keys to the holders' public keys.
+`iterations` and `weak_for_tests` exist for the test suite only: the CLI never
+passes them.
 """
 
 from __future__ import annotations
 
 import copy
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from . import crypto
-from .crypto import MIN_ITERATIONS, Refused
-from .store import FIELD_RE, ID_RE, Entry, Vault, insert_sorted
+from .crypto import FORMAT_VERSION, MIN_ITERATIONS, PrivateKey, Refused, Sealed
+from .store import FIELD_RE, ID_RE, Audience, Entry, Vault, insert_sorted
 
 USAGE, REFUSED = "usage", "refused"
 MIN_PASSPHRASE = 20  # characters, after NFC; five random words are well above it
@@ -40,9 +44,19 @@ def _kdf(options: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def field_ad(entry: Entry, field: str) -> bytes:
+def field_ad(entry: Entry, name: str, sealed: Sealed | None = None) -> bytes:
+    """The associated data of `entry`'s field `name`, in the format it was sealed with."""
+    sealed = sealed if sealed is not None else entry.fields[name]
     meta = crypto.meta_hash(entry.id, entry.label, entry.url, entry.audience)
-    return crypto.field_ad(entry.id, field, entry.audience, meta)
+    if sealed.generation is None:
+        return crypto.legacy_field_ad(entry.id, name, entry.audience, meta)
+    return crypto.field_ad(entry.id, name, entry.audience, sealed.generation, meta)
+
+
+def _seal(entry: Entry, name: str, key: bytes, value: str, generation: int) -> Sealed:
+    meta = crypto.meta_hash(entry.id, entry.label, entry.url, entry.audience)
+    ad = crypto.field_ad(entry.id, name, entry.audience, generation, meta)
+    return crypto.seal(key, value, ad, generation)
 
 
 def check_new_passphrase(passphrase: str) -> None:
@@ -61,24 +75,155 @@ def _audience_is_role(people: People, audience: str) -> None:
         raise VaultError("vault.unknown_audience", USAGE, audience=audience)
 
 
-def open_key(vault: Vault, audience: str, person: str, passphrase: str) -> bytes:
-    """The audience data key, unwrapped with `person`'s passphrase."""
-    if audience not in vault.audiences:
-        raise VaultError("vault.unknown_audience", USAGE, audience=audience)
-    slot = vault.audiences[audience].get(person)
-    if slot is None:
-        raise VaultError("vault.not_holder", REFUSED, person=person, audience=audience)
+def _writable(vault: Vault) -> None:
+    """A format-1 file is read-only until `releve vault migrate`."""
+    if vault.version != FORMAT_VERSION:
+        raise VaultError("vault.format1_readonly", USAGE)
+
+
+def _migrated(vault: Vault, audience: str, me: str) -> Audience:
+    """The audience, which must have a format-2 key, and `me` must not be waiting to migrate."""
+    aud = vault.audiences[audience]
+    if me in aud.legacy and me not in aud.current():
+        raise VaultError("vault.migrate_first", REFUSED, person=me)
+    if aud.generation is None:
+        waiting = ", ".join(sorted(aud.legacy)) or "-"
+        raise VaultError("vault.audience_not_migrated", REFUSED, audience=audience, people=waiting)
+    return aud
+
+
+# --- keys -------------------------------------------------------------------------
+
+
+def unlock(vault: Vault, me: str, passphrase: str) -> PrivateKey:
+    """`me`'s private key; a wrong passphrase (or an altered enrolment) is refused."""
+    enrolment = vault.people.get(me)
+    if enrolment is None:
+        raise VaultError("vault.not_enrolled", REFUSED, person=me)
     try:
-        return crypto.unwrap(slot, passphrase, audience, person)
+        return crypto.unlock(enrolment, passphrase, me)
     except Refused:
-        raise VaultError("vault.wrong_passphrase", REFUSED, person=person) from None
+        raise VaultError("vault.wrong_passphrase", REFUSED, person=me) from None
 
 
-def _verify_any_slot(vault: Vault, person: str, passphrase: str) -> None:
-    """When `person` already holds slots, `passphrase` must open one (a typo is refused)."""
-    mine = [aud for aud, slots in vault.audiences.items() if person in slots]
-    if mine:
-        open_key(vault, mine[0], person, passphrase)
+class Keyring:
+    """The audience keys one person opens during one command; her passphrase is derived
+    once (PBKDF2 is deliberately slow), format-1 slots are opened as a fallback."""
+
+    def __init__(self, vault: Vault, me: str, passphrase: str) -> None:
+        self.vault, self.me, self.passphrase = vault, me, passphrase
+        self._private: PrivateKey | None = None
+
+    def private(self) -> PrivateKey:
+        if self._private is None:
+            self._private = unlock(self.vault, self.me, self.passphrase)
+        return self._private
+
+    def key(self, audience: str) -> bytes:
+        """The key of the audience's current generation (or its format-1 key)."""
+        aud = self.vault.audiences.get(audience)
+        if aud is None:
+            raise VaultError("vault.unknown_audience", USAGE, audience=audience)
+        me = self.me
+        if me in aud.current():
+            try:
+                return crypto.unwrap_with(aud.slots[me], self.private(), audience, me,
+                                          aud.generation or 0)  # fmt: skip
+            except Refused:
+                raise VaultError(
+                    "vault.altered_wrap", REFUSED, person=me, audience=audience
+                ) from None
+        if me in aud.legacy and aud.legacy_valid():
+            try:
+                return crypto.unwrap_legacy(aud.legacy[me], self.passphrase, audience, me)
+            except Refused:
+                raise VaultError("vault.wrong_passphrase", REFUSED, person=me) from None
+        if me in aud.slots:  # a wrap of an older generation: revoked in a parallel branch
+            raise VaultError("vault.stale_wrap", REFUSED, person=me, audience=audience)
+        raise VaultError("vault.not_holder", REFUSED, person=me, audience=audience)
+
+
+def open_key(vault: Vault, audience: str, me: str, passphrase: str) -> bytes:
+    """The current key of `audience`, opened by `me` with her passphrase."""
+    return Keyring(vault, me, passphrase).key(audience)
+
+
+def _open_field(vault: Vault, entry: Entry, name: str, key: bytes) -> str:
+    sealed = entry.fields[name]
+    aud = vault.audiences.get(entry.audience, Audience())
+    if sealed.generation != aud.generation:
+        raise VaultError("vault.stale_field", REFUSED, id=entry.id, field=name,
+                         audience=entry.audience, generation=sealed.generation or 0,
+                         current=aud.generation or 0)  # fmt: skip
+    try:
+        return crypto.open_sealed(key, sealed, field_ad(entry, name))
+    except Refused:
+        raise VaultError("vault.tampered", REFUSED, id=entry.id) from None
+
+
+# --- enrolment --------------------------------------------------------------------
+
+
+@dataclass
+class Enrolled:
+    vault: Vault
+    fingerprint: str
+    dropped: dict[str, list[str]] = field(default_factory=dict)  # audience -> who can grant
+
+
+def enroll_preflight(vault: Vault, people: People, me: str, *, again: bool = False) -> None:
+    """What `enroll` refuses before a new passphrase is asked for."""
+    _person(people, me)
+    if vault.version != FORMAT_VERSION:
+        raise VaultError("vault.enroll_format1", USAGE, person=me)
+    if any(me in aud.legacy for aud in vault.audiences.values()):
+        raise VaultError("vault.migrate_first", REFUSED, person=me)
+    if me in vault.people and not again:
+        raise VaultError("vault.already_enrolled", REFUSED, person=me)
+
+
+def enroll(
+    vault: Vault, people: People, me: str, new_passphrase: str, *, again: bool = False, **kdf: Any
+) -> Enrolled:
+    """A key pair for `me`, its private key sealed under her new passphrase.
+
+    Enrolling again (a lost passphrase) needs `again`: it drops every wrap she held,
+    and says, per audience, who can grant her access again.
+    """
+    enroll_preflight(vault, people, me, again=again)
+    check_new_passphrase(new_passphrase)
+    enrolment, _ = crypto.enrol(me, new_passphrase, **_kdf(kdf))
+    out = copy.deepcopy(vault)
+    dropped: dict[str, list[str]] = {}
+    for name, aud in out.audiences.items():
+        if me in aud.slots:
+            del aud.slots[me]
+            dropped[name] = aud.holders()
+    if me in out.people:
+        out.people[me] = enrolment
+    else:
+        out.people = insert_sorted(out.people, me, enrolment)
+    return Enrolled(out, crypto.fingerprint(enrolment.public), dropped)
+
+
+def rekey_preflight(vault: Vault, me: str, passphrase: str) -> PrivateKey:
+    """What `rekey` refuses before a new passphrase is asked for."""
+    _writable(vault)
+    if any(me in aud.legacy for aud in vault.audiences.values()):
+        raise VaultError("vault.migrate_first", REFUSED, person=me)
+    return unlock(vault, me, passphrase)
+
+
+def rekey(vault: Vault, me: str, passphrase: str, new_passphrase: str, **kdf: Any) -> Vault:
+    """Re-seal only `me`'s private key under a new passphrase (fresh salt); wraps stay."""
+    private = rekey_preflight(vault, me, passphrase)
+    check_new_passphrase(new_passphrase)
+    out = copy.deepcopy(vault)
+    out.people[me] = crypto.seal_private(private, new_passphrase, me, **_kdf(kdf))
+    return out
+
+
+# --- values -----------------------------------------------------------------------
 
 
 def add(
@@ -95,9 +240,15 @@ def add(
     label: str | None = None,
     url: str | None = None,
     replace_value: bool = False,
-    **kdf: Any,
+    **_: Any,
 ) -> Vault:
-    """Seal `value` as `cred_id`/`field`; the first add for an audience creates it for `me`."""
+    """Seal `value` as `cred_id`/`field` under the audience's current key.
+
+    The first add for an audience creates its key (generation 1) for `me`; so does an
+    add to an audience nobody can open any more (next generation: the old values are
+    then reported as sealed under a key that no longer exists, to be added again).
+    """
+    _writable(vault)
     if not ID_RE.fullmatch(cred_id):
         raise VaultError("vault.bad_id_arg", USAGE, id=cred_id)
     if not FIELD_RE.fullmatch(field):
@@ -122,14 +273,24 @@ def add(
             raise VaultError("vault.meta_differs", REFUSED, id=cred_id)
 
     out = copy.deepcopy(vault)
-    if audience in out.audiences:
-        key = open_key(out, audience, me, passphrase)
+    aud = out.audiences.get(audience)
+    if aud is not None and aud.holders():
+        _migrated(out, audience, me)
+        key = Keyring(out, me, passphrase).key(audience)
     else:
-        _verify_any_slot(out, me, passphrase)
-        check_new_passphrase(passphrase)
+        if me not in out.people and out.legacy_holders().get(me):
+            raise VaultError("vault.migrate_first", REFUSED, person=me)
+        unlock(out, me, passphrase)
+        public = out.people[me].public
         key = crypto.new_data_key()
-        slot = crypto.wrap(key, passphrase, audience, me, **_kdf(kdf))
-        out.audiences = insert_sorted(out.audiences, audience, {me: slot})
+        generation = (aud.generation or 0) + 1 if aud is not None else 1
+        fresh = Audience(generation, {me: crypto.wrap_to(key, public, audience, me, generation)})
+        if aud is None:
+            out.audiences = insert_sorted(out.audiences, audience, fresh)
+        else:
+            out.audiences[audience] = fresh
+        aud = fresh
+    assert aud.generation is not None
 
     if existing is None:
         entry = Entry(cred_id, label or cred_id, audience, url or None, today)
@@ -137,14 +298,14 @@ def add(
     else:
         entry = out.credentials[cred_id]
         entry.rotated = today
-    entry.fields[field] = crypto.seal(key, value, field_ad(entry, field))
+    entry.fields[field] = _seal(entry, field, key, value, aud.generation)
     return out
 
 
 def reveal(
     vault: Vault, me: str, passphrase: str, cred_id: str, field: str | None = None
 ) -> dict[str, str]:
-    """Open `field` of `cred_id` (every field when None) as `me`."""
+    """Open `field` of `cred_id` (every field when None) as `me` (formats 1 and 2)."""
     entry = vault.credentials.get(cred_id)
     if entry is None:
         raise VaultError("vault.unknown_id", USAGE, id=cred_id)
@@ -152,131 +313,190 @@ def reveal(
         raise VaultError(
             "vault.unknown_field", USAGE, id=cred_id, field=field, fields=", ".join(entry.fields)
         )
-    key = open_key(vault, entry.audience, me, passphrase)
+    key = Keyring(vault, me, passphrase).key(entry.audience)
     names = [field] if field is not None else list(entry.fields)
-    try:
-        return {name: crypto.open_sealed(key, entry.fields[name], field_ad(entry, name))
-                for name in names}  # fmt: skip
-    except Refused:
-        raise VaultError("vault.tampered", REFUSED, id=cred_id) from None
+    return {name: _open_field(vault, entry, name, key) for name in names}
+
+
+def open_all(vault: Vault, me: str, passphrase: str) -> tuple[int, list[tuple[str, str, str]]]:
+    """Open every value `me` may open: (values opened, [(credential, field, message key)])."""
+    keyring = Keyring(vault, me, passphrase)
+    mine = [name for name, aud in vault.audiences.items() if me in aud.holders()]
+    if not mine:
+        if me in vault.people:
+            keyring.private()  # at least tell a wrong passphrase
+        raise VaultError("vault.holds_nothing", REFUSED, person=me)
+    opened, failed = 0, []
+    for name in mine:
+        key = keyring.key(name)
+        for entry in vault.entries_of(name):
+            for field_name in entry.fields:
+                try:
+                    _open_field(vault, entry, field_name, key)
+                    opened += 1
+                except VaultError as err:
+                    failed.append((entry.id, field_name, err.key))
+    return opened, failed
+
+
+# --- access -----------------------------------------------------------------------
 
 
 def grant_preflight(vault: Vault, people: People, audience: str, to: str) -> None:
     """What `grant` checks before any passphrase is asked for."""
+    _writable(vault)
     if audience not in vault.audiences:
         _audience_is_role(people, audience)
         raise VaultError("vault.no_such_audience", USAGE, audience=audience)
     if audience not in _person(people, to):
         raise VaultError("vault.no_role", REFUSED, person=to, audience=audience)
-    if to in vault.audiences[audience]:
+    if to in vault.holders(audience):
         raise VaultError("vault.already_holder", REFUSED, person=to, audience=audience)
+    if to not in vault.people:
+        raise VaultError("vault.grantee_not_enrolled", REFUSED, person=to)
+    try:
+        crypto.load_public(vault.people[to].public)
+    except Refused:
+        raise VaultError("vault.bad_public", REFUSED, person=to) from None
 
 
-def grant(
-    vault: Vault,
-    people: People,
-    me: str,
-    passphrase: str,
-    audience: str,
-    to: str,
-    new_passphrase: str,
-    **kdf: Any,
-) -> Vault:
-    """Add a slot for `to`, who must have the role; `me` must already hold one."""
+def grant(vault: Vault, people: People, me: str, passphrase: str, audience: str, to: str) -> Vault:
+    """Wrap the audience's current key to `to`'s public key; `me` must hold it.
+
+    Only `me`'s passphrase is needed: `to` enrolled herself beforehand.
+    """
     grant_preflight(vault, people, audience, to)
     _person(people, me)
-    key = open_key(vault, audience, me, passphrase)
-    _verify_any_slot(vault, to, new_passphrase)
-    check_new_passphrase(new_passphrase)
+    aud = _migrated(vault, audience, me)
+    key = Keyring(vault, me, passphrase).key(audience)
     out = copy.deepcopy(vault)
-    slot = crypto.wrap(key, new_passphrase, audience, to, **_kdf(kdf))
-    out.audiences[audience] = insert_sorted(out.audiences[audience], to, slot)
+    generation = aud.generation or 0
+    wrap = crypto.wrap_to(key, out.people[to].public, audience, to, generation)
+    target = out.audiences[audience]
+    target.slots = insert_sorted({p: w for p, w in target.slots.items() if p != to}, to, wrap)
     return out
 
 
-def revoke(
-    vault: Vault,
-    people: People,
-    me: str,
-    passphrase: str,
-    audience: str,
-    person: str,
-    passphrase_of: Callable[[str], str | None] = lambda _: None,
-    **kdf: Any,
-) -> tuple[Vault, list[str]]:
-    """Remove `person`'s slot and rotate the audience key; re-encrypt every field.
+@dataclass
+class Revoked:
+    vault: Vault
+    n: int  # values re-encrypted
+    dropped: list[str] = field(default_factory=list)  # holders without a public key: grant again
+    stale: list[tuple[str, str]] = field(default_factory=list)  # fields left as they were
 
-    The new key is wrapped for `me`, and for each other holder whose passphrase
-    `passphrase_of` gives (it must open their old slot); the slots of holders
-    without one are dropped and returned, to be granted again.
+
+def revoke(
+    vault: Vault, people: People, me: str, passphrase: str, audience: str, person: str
+) -> Revoked:
+    """Remove `person`'s access and rotate the audience key (next generation).
+
+    Every value is re-encrypted under the new key, which is wrapped to each
+    remaining holder's public key: nobody else's passphrase is needed. Format-1
+    holders who never enrolled cannot be re-wrapped and are returned, to be granted
+    again once enrolled; values already sealed under a dead generation stay as they
+    were (they opened for nobody) and are returned too.
     """
+    _writable(vault)
     if audience not in vault.audiences:
         _audience_is_role(people, audience)
         raise VaultError("vault.no_such_audience", USAGE, audience=audience)
-    _person(people, person)
     _person(people, me)
-    if person not in vault.audiences[audience]:
+    aud = vault.audiences[audience]
+    if person not in aud.slots and person not in aud.legacy:
         raise VaultError("vault.not_holder", REFUSED, person=person, audience=audience)
     if person == me:
         raise VaultError("vault.revoke_self", REFUSED)
-    old = open_key(vault, audience, me, passphrase)
-    others: dict[str, str] = {}
-    dropped: list[str] = []
-    for holder in vault.holders(audience):
-        if holder in (me, person):
-            continue
-        given = passphrase_of(holder)
-        if given:
-            open_key(vault, audience, holder, given)
-            others[holder] = given
-        else:
-            dropped.append(holder)
+    _migrated(vault, audience, me)
+    old = Keyring(vault, me, passphrase).key(audience)
 
     out = copy.deepcopy(vault)
+    generation = (aud.generation or 0) + 1
     new = crypto.new_data_key()
+    n, stale = 0, []
     for entry in out.entries_of(audience):
         for name, sealed in list(entry.fields.items()):
+            if sealed.generation != aud.generation:
+                stale.append((entry.id, name))
+                continue
             try:
                 value = crypto.open_sealed(old, sealed, field_ad(entry, name))
             except Refused:
                 raise VaultError("vault.tampered", REFUSED, id=entry.id) from None
-            entry.fields[name] = crypto.seal(new, value, field_ad(entry, name))
-    kept = {me: passphrase, **others}
-    out.audiences[audience] = {
-        holder: crypto.wrap(new, kept[holder], audience, holder, **_kdf(kdf))
-        for holder in vault.holders(audience)
-        if holder in kept
-    }
-    return out, dropped
+            entry.fields[name] = _seal(entry, name, new, value, generation)
+            n += 1
+    remaining = [h for h in aud.holders() if h != person]
+    dropped = [h for h in remaining if h not in out.people]
+    out.audiences[audience] = Audience(generation, {
+        holder: crypto.wrap_to(new, out.people[holder].public, audience, holder, generation)
+        for holder in remaining if holder in out.people
+    })  # fmt: skip
+    return Revoked(out, n, dropped, stale)
 
 
-def rekey(vault: Vault, me: str, passphrase: str, new_passphrase: str, **kdf: Any) -> Vault:
-    """Re-wrap every slot of `me` under a new passphrase (fresh salts)."""
-    mine = [aud for aud, slots in vault.audiences.items() if me in slots]
+# --- migration from format 1 --------------------------------------------------------
+
+
+@dataclass
+class Migrated:
+    vault: Vault
+    audiences: list[str]  # where `me` now holds a format-2 wrap
+    left: dict[str, list[str]]  # who still holds format-1 slots, and where
+    fingerprint: str = ""
+
+
+def migrate(vault: Vault, people: People, me: str, passphrase: str, **kdf: Any) -> Migrated:
+    """Move `me`'s format-1 slots to format 2, with her own (format-1) passphrase.
+
+    She enrols with that passphrase if she has not yet. For each audience she
+    holds: the first holder to migrate re-seals its values in format 2 (generation
+    1, same key), then every holder wraps the key to her own public key. The file
+    becomes format 2 at the first migration; format-1 slots of others stay until
+    they migrate (they keep working meanwhile).
+    """
+    _person(people, me)
+    mine = [name for name, aud in vault.audiences.items() if me in aud.legacy]
     if not mine:
-        raise VaultError("vault.holds_nothing", REFUSED, person=me)
-    keys = {aud: open_key(vault, aud, me, passphrase) for aud in mine}
-    check_new_passphrase(new_passphrase)
+        left = vault.legacy_holders()
+        if vault.version != FORMAT_VERSION:
+            raise VaultError("vault.migrate_nothing_v1", REFUSED, person=me,
+                             people=", ".join(left) or "-")  # fmt: skip
+        raise VaultError("vault.migrate_nothing", REFUSED, person=me)
+    keys: dict[str, bytes] = {}
+    for name in mine:
+        aud = vault.audiences[name]
+        if not aud.legacy_valid():
+            continue  # a leftover of a merge: it opens nothing, it is dropped below
+        try:
+            keys[name] = crypto.unwrap_legacy(aud.legacy[me], passphrase, name, me)
+        except Refused:
+            raise VaultError("vault.wrong_passphrase", REFUSED, person=me) from None
+
     out = copy.deepcopy(vault)
-    for aud, key in keys.items():
-        out.audiences[aud] = dict(out.audiences[aud])
-        out.audiences[aud][me] = crypto.wrap(key, new_passphrase, aud, me, **_kdf(kdf))
-    return out
-
-
-def open_all(vault: Vault, me: str, passphrase: str) -> tuple[int, list[tuple[str, str]]]:
-    """Open every value `me` may open: (values opened, [(credential id, field) that failed])."""
-    mine = [aud for aud, slots in vault.audiences.items() if me in slots]
-    if not mine:
-        raise VaultError("vault.holds_nothing", REFUSED, person=me)
-    opened, failed = 0, []
-    for aud in mine:
-        key = open_key(vault, aud, me, passphrase)
-        for entry in vault.entries_of(aud):
-            for name, sealed in entry.fields.items():
+    out.version = FORMAT_VERSION
+    if me in out.people:
+        unlock(out, me, passphrase)
+        public = out.people[me].public
+    else:
+        enrolment, _ = crypto.enrol(me, passphrase, **_kdf(kdf))
+        out.people = insert_sorted(out.people, me, enrolment)
+        public = enrolment.public
+    for name in mine:
+        aud = out.audiences[name]
+        del aud.legacy[me]
+        if name not in keys:
+            continue
+        key = keys[name]
+        if aud.generation is None:
+            aud.generation = 1
+        for entry in out.entries_of(name):
+            for field_name, sealed in list(entry.fields.items()):
+                if sealed.generation not in (None, 1):
+                    continue  # not this key's: `vault check` reports it
                 try:
-                    crypto.open_sealed(key, sealed, field_ad(entry, name))
-                    opened += 1
+                    value = crypto.open_sealed(key, sealed, field_ad(entry, field_name))
                 except Refused:
-                    failed.append((entry.id, name))
-    return opened, failed
+                    raise VaultError("vault.tampered", REFUSED, id=entry.id) from None
+                if sealed.generation is None:
+                    entry.fields[field_name] = _seal(entry, field_name, key, value, 1)
+        aud.slots = insert_sorted(aud.slots, me, crypto.wrap_to(key, public, name, me, 1))
+    return Migrated(out, sorted(keys), out.legacy_holders(), crypto.fingerprint(public))

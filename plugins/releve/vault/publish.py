@@ -1,10 +1,14 @@
 """The sealed data the site publishes for the Reveal button (`assets/releve/vault.json`).
 
-Only what the browser needs to redo the decryption: per audience, each
-holder's slot (iterations, salt, nonce, wrapped key); per credential, the
-clear metadata bound in the associated data and each sealed field. Nothing
-here is a secret without a holder's passphrase; it is a JSON file, never page
-text, so Material's search does not index it.
+Only what the browser needs to redo the decryption: each enrolled person's
+public key and sealed private key; per audience, its current generation, the
+wraps of its key and any format-1 slot not migrated yet; per credential, the
+clear metadata bound in the associated data and each sealed field. Nothing here
+is a secret without a holder's passphrase; it is a JSON file, never page text,
+so Material's search does not index it.
+
+The JSON has one shape for both file formats (`"version": 2`): a format-1 file's
+slots are published as `legacy`, its fields with a null generation.
 """
 
 from __future__ import annotations
@@ -12,22 +16,30 @@ from __future__ import annotations
 import json
 
 from .crypto import FORMAT_VERSION
-from .store import Vault, sealed_plain, slot_plain
+from .store import Vault, enrolment_plain, sealed_plain, slot_plain, wrap_plain
 
 
 def site_json(vault: Vault) -> str:
     data = {
         "version": FORMAT_VERSION,
+        "people": {person: enrolment_plain(e) for person, e in vault.people.items()},
         "audiences": {
-            aud: {"slots": {person: slot_plain(s) for person, s in slots.items()}}
-            for aud, slots in vault.audiences.items()
+            name: {
+                "generation": aud.generation,
+                "slots": {person: wrap_plain(w) for person, w in aud.slots.items()},
+                "legacy": {person: slot_plain(s) for person, s in aud.legacy.items()},
+            }
+            for name, aud in vault.audiences.items()
         },
         "credentials": {
             e.id: {
                 "label": e.label,
                 "url": e.url,
                 "audience": e.audience,
-                "fields": {name: sealed_plain(s) for name, s in e.fields.items()},
+                "fields": {
+                    name: {"generation": s.generation} | sealed_plain(s)
+                    for name, s in e.fields.items()
+                },
             }
             for e in vault.credentials.values()
         },

@@ -1,10 +1,16 @@
-"""Read and write vault.yml, keeping untouched entries byte-identical.
+"""Read and write vault.yml (formats 1 and 2), keeping untouched entries byte-identical.
 
-The file is written by us, deterministically: one block per audience and one
-per credential, each sealed item on one line. When a command rewrites the
-file, every block whose data did not change is copied from the old text as it
-was (comments and all), so git sees only the entries a command touched.
-Writes are atomic: a temporary file in the same folder, fsync, `os.replace`.
+The file is written by us, deterministically: one line per enrolled person, one
+block per audience and one per credential, each sealed item on one line. When a
+command rewrites the file, every block whose data did not change is copied from
+the old text as it was (comments and all), so git sees only the entries a
+command touched. Writes are atomic: a temporary file in the same folder, fsync,
+`os.replace`.
+
+A format-1 file is read into the same structures (its passphrase slots become
+`Audience.legacy`, its fields have no generation); `releve vault migrate` turns it
+into format 2 one holder at a time, so a format-2 file may still carry format-1
+slots and fields until every holder has migrated.
 """
 
 from __future__ import annotations
@@ -22,17 +28,37 @@ from typing import Any
 from ..findings import Finding
 from ..model.types import Pos
 from ..model.yamlsource import load_yaml
-from .crypto import FORMAT_VERSION, KEY_BYTES, NONCE_BYTES, SALT_BYTES, Sealed, Slot, b64, unb64
+from .crypto import (
+    FORMAT_VERSION,
+    KEY_BYTES,
+    LEGACY_VERSION,
+    NONCE_BYTES,
+    PRIVATE_BYTES,
+    PUBLIC_BYTES,
+    SALT_BYTES,
+    TAG_BYTES,
+    Enrolment,
+    Sealed,
+    Slot,
+    Wrap,
+    b64,
+    unb64,
+)
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FIELD_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 HEADER = (
+    "# Sealed credentials (Relève vault format 2): edit only with `releve vault ...`.\n"
+    "# Clear: ids, labels, URLs, audiences, holders, public keys, rotation dates.\n"
+    "# Sealed: field values, audience keys, private keys.\n"
+)
+LEGACY_HEADER = (
     "# Sealed credentials (Relève vault format 1): edit only with `releve vault ...`.\n"
     "# Clear: ids, labels, URLs, audiences, holders, rotation dates. Sealed: field values.\n"
 )
-TAG_BYTES = 16
 PLAIN_RE = re.compile(r"^[a-z][a-z0-9-]*$")  # written unquoted: never read as a number or date
 RESERVED = {"y", "n", "yes", "no", "on", "off", "null", "true", "false"}
+ENTRY_KEYS = ("label", "audience", "url", "rotated", "fields")
 
 
 @dataclass
@@ -49,10 +75,34 @@ class Entry:
 
 
 @dataclass
+class Audience:
+    """The keys of one audience: its current generation, the wraps of that key for each
+    holder, and format-1 passphrase slots not migrated yet."""
+
+    generation: int | None = None  # None: no format-2 key yet (format-1 material only)
+    slots: dict[str, Wrap] = field(default_factory=dict)  # person -> wrap (format 2)
+    legacy: dict[str, Slot] = field(default_factory=dict)  # person -> slot (format 1)
+
+    def legacy_valid(self) -> bool:
+        """Format-1 slots hold generation 1 (or the pre-migration key); a revoke drops them,
+        so beside a later generation they are leftovers of a merge and open nothing."""
+        return self.generation in (None, 1)
+
+    def current(self) -> list[str]:
+        """People holding a wrap of the current generation."""
+        return sorted(p for p, w in self.slots.items() if w.generation == self.generation)
+
+    def holders(self) -> list[str]:
+        """Everyone who can open this audience's values: current wraps and valid legacy slots."""
+        legacy = set(self.legacy) if self.legacy_valid() else set()
+        return sorted(set(self.current()) | legacy)
+
+
+@dataclass
 class Vault:
-    audiences: dict[str, dict[str, Slot]] = field(
-        default_factory=dict
-    )  # audience -> person -> slot
+    version: int = FORMAT_VERSION
+    people: dict[str, Enrolment] = field(default_factory=dict)  # person -> enrolment
+    audiences: dict[str, Audience] = field(default_factory=dict)
     credentials: dict[str, Entry] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)
     path: str = "vault.yml"
@@ -65,10 +115,19 @@ class Vault:
         return Pos(self.path, *self.positions.get(where, (1, 1)))
 
     def holders(self, audience: str) -> list[str]:
-        return sorted(self.audiences.get(audience, {}))
+        aud = self.audiences.get(audience)
+        return aud.holders() if aud is not None else []
 
     def entries_of(self, audience: str) -> list[Entry]:
         return [e for e in self.credentials.values() if e.audience == audience]
+
+    def legacy_holders(self) -> dict[str, list[str]]:
+        """Person -> audiences where she still holds a format-1 slot (who must migrate)."""
+        out: dict[str, list[str]] = {}
+        for name, aud in self.audiences.items():
+            for person in aud.legacy:
+                out.setdefault(person, []).append(name)
+        return dict(sorted(out.items()))
 
 
 # --- plain data: what YAML holds ------------------------------------------------
@@ -83,8 +142,28 @@ def slot_plain(slot: Slot) -> dict[str, Any]:
     }
 
 
-def sealed_plain(sealed: Sealed) -> dict[str, str]:
-    return {"nonce": b64(sealed.nonce), "value": b64(sealed.value)}
+def wrap_plain(wrap: Wrap) -> dict[str, Any]:
+    return {
+        "generation": wrap.generation,
+        "ephemeral": b64(wrap.ephemeral),
+        "nonce": b64(wrap.nonce),
+        "key": b64(wrap.key),
+    }
+
+
+def enrolment_plain(e: Enrolment) -> dict[str, Any]:
+    return {
+        "public": b64(e.public),
+        "iterations": e.iterations,
+        "salt": b64(e.salt),
+        "nonce": b64(e.nonce),
+        "private": b64(e.private),
+    }
+
+
+def sealed_plain(sealed: Sealed) -> dict[str, Any]:
+    out: dict[str, Any] = {} if sealed.generation is None else {"generation": sealed.generation}
+    return out | {"nonce": b64(sealed.nonce), "value": b64(sealed.value)}
 
 
 def entry_plain(entry: Entry) -> dict[str, Any]:
@@ -98,11 +177,21 @@ def entry_plain(entry: Entry) -> dict[str, Any]:
     return out
 
 
-def audience_plain(slots: dict[str, Slot]) -> dict[str, Any]:
-    return {"slots": {person: slot_plain(s) for person, s in slots.items()}}
+def audience_plain(aud: Audience, version: int = FORMAT_VERSION) -> dict[str, Any]:
+    if version == LEGACY_VERSION:
+        return {"slots": {person: slot_plain(s) for person, s in aud.legacy.items()}}
+    out: dict[str, Any] = {} if aud.generation is None else {"generation": aud.generation}
+    out["slots"] = {person: wrap_plain(w) for person, w in aud.slots.items()}
+    if aud.legacy:
+        out["legacy"] = {person: slot_plain(s) for person, s in aud.legacy.items()}
+    return out
 
 
 # --- reading --------------------------------------------------------------------
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 class _Reader:
@@ -129,18 +218,90 @@ class _Reader:
         if not isinstance(value, dict) or set(value) != {"iterations", "salt", "nonce", "key"}:
             self.problem(where, "vault.bad_slot", where=where)
             return None
-        iterations = value["iterations"]
-        if not isinstance(iterations, int) or isinstance(iterations, bool) or iterations < 1:
+        if not _positive(value["iterations"]):
             self.problem(where, "vault.bad_slot", where=where)
             return None
         return Slot(
-            iterations,
+            value["iterations"],
             self.blob(f"{where}.salt", value["salt"], SALT_BYTES),
             self.blob(f"{where}.nonce", value["nonce"], NONCE_BYTES),
             self.blob(f"{where}.key", value["key"], KEY_BYTES + TAG_BYTES),
         )
 
-    def entry(self, cred_id: str, value: Any) -> Entry | None:
+    def wrap(self, where: str, value: Any) -> Wrap | None:
+        keys = {"generation", "ephemeral", "nonce", "key"}
+        if not isinstance(value, dict) or set(value) != keys or not _positive(value["generation"]):
+            self.problem(where, "vault.bad_wrap", where=where)
+            return None
+        return Wrap(
+            value["generation"],
+            self.blob(f"{where}.ephemeral", value["ephemeral"], PUBLIC_BYTES),
+            self.blob(f"{where}.nonce", value["nonce"], NONCE_BYTES),
+            self.blob(f"{where}.key", value["key"], KEY_BYTES + TAG_BYTES),
+        )
+
+    def enrolment(self, where: str, value: Any) -> Enrolment | None:
+        keys = {"public", "iterations", "salt", "nonce", "private"}
+        if not isinstance(value, dict) or set(value) != keys or not _positive(value["iterations"]):
+            self.problem(where, "vault.bad_person", where=where)
+            return None
+        return Enrolment(
+            self.blob(f"{where}.public", value["public"], PUBLIC_BYTES),
+            value["iterations"],
+            self.blob(f"{where}.salt", value["salt"], SALT_BYTES),
+            self.blob(f"{where}.nonce", value["nonce"], NONCE_BYTES),
+            self.blob(f"{where}.private", value["private"], PRIVATE_BYTES + TAG_BYTES),
+        )
+
+    def sealed(
+        self, where: str, cred_id: str, name: Any, value: Any, version: int
+    ) -> Sealed | None:
+        keys = set(value) if isinstance(value, dict) else set()
+        ok = FIELD_RE.fullmatch(str(name)) and keys in (
+            {"nonce", "value"},
+            {"generation", "nonce", "value"} if version >= FORMAT_VERSION else set(),
+        )
+        if ok and "generation" in keys and not _positive(value["generation"]):
+            ok = False
+        if not ok:
+            self.problem(where, "vault.bad_field", id=cred_id, field=name)
+            return None
+        return Sealed(
+            self.blob(f"{where}.nonce", value["nonce"], NONCE_BYTES),
+            self.blob(f"{where}.value", value["value"], minimum=TAG_BYTES),
+            value.get("generation"),
+        )
+
+    def audience(self, where: str, name: str, spec: Any, version: int) -> Audience | None:
+        allowed = {"slots"} if version == LEGACY_VERSION else {"generation", "slots", "legacy"}
+        if not isinstance(spec, dict) or not set(spec) <= allowed:
+            self.problem(where, "vault.bad_audience", audience=name)
+            return None
+        slots, legacy = spec.get("slots"), spec.get("legacy")
+        generation = spec.get("generation")
+        if not isinstance(slots, dict | None) or not isinstance(legacy, dict | None):
+            self.problem(where, "vault.bad_audience", audience=name)
+            return None
+        if generation is not None and not _positive(generation):
+            self.problem(f"{where}.generation", "vault.bad_generation", audience=name)
+            return None
+        if version >= FORMAT_VERSION and slots and generation is None:
+            self.problem(where, "vault.bad_generation", audience=name)
+            return None
+        aud = Audience(generation)
+        if version == LEGACY_VERSION:
+            legacy, slots = slots, None
+        for person, value in (slots or {}).items():
+            wrap = self.wrap(f"{where}.slots.{person}", value)
+            if wrap is not None:
+                aud.slots[str(person)] = wrap
+        for person, value in (legacy or {}).items():
+            slot = self.slot(f"{where}.{'slots' if version == 1 else 'legacy'}.{person}", value)
+            if slot is not None:
+                aud.legacy[str(person)] = slot
+        return aud
+
+    def entry(self, cred_id: str, value: Any, version: int) -> Entry | None:
         where = f"credentials.{cred_id}"
         if not isinstance(value, dict):
             self.problem(where, "vault.bad_entry", id=cred_id)
@@ -150,7 +311,9 @@ class _Reader:
         ok = isinstance(label, str) and label.strip()
         ok = ok and isinstance(audience, str) and ID_RE.fullmatch(audience)
         ok = ok and (url is None or isinstance(url, str))
-        ok = ok and (rotated is None or isinstance(rotated, date))
+        ok = ok and (
+            rotated is None or (isinstance(rotated, date) and not hasattr(rotated, "hour"))
+        )
         if not ok:
             self.problem(where, "vault.bad_entry", id=cred_id)
             return None
@@ -160,23 +323,10 @@ class _Reader:
             self.problem(where, "vault.no_fields", id=cred_id)
             raw_fields = {}
         for name, sealed in raw_fields.items():
-            fwhere = f"{where}.fields.{name}"
-            if (
-                not FIELD_RE.fullmatch(str(name))
-                or not isinstance(sealed, dict)
-                or set(sealed) != {"nonce", "value"}
-            ):
-                self.problem(fwhere, "vault.bad_field", id=cred_id, field=name)
-                continue
-            fields[str(name)] = Sealed(
-                self.blob(f"{fwhere}.nonce", sealed["nonce"], NONCE_BYTES),
-                self.blob(f"{fwhere}.value", sealed["value"], minimum=TAG_BYTES),
-            )
-        extra = {
-            k: v
-            for k, v in value.items()
-            if k not in ("label", "audience", "url", "rotated", "fields")
-        }
+            got = self.sealed(f"{where}.fields.{name}", cred_id, name, sealed, version)
+            if got is not None:
+                fields[str(name)] = got
+        extra = {k: v for k, v in value.items() if k not in ENTRY_KEYS}
         return Entry(cred_id, label, audience, url, rotated, fields, extra)
 
 
@@ -203,6 +353,9 @@ def _blocks(text: str, positions: dict[str, tuple[int, int]], section: str) -> d
     return out
 
 
+SECTIONS = ("people", "audiences", "credentials")
+
+
 def parse(text: str, path: str = "vault.yml") -> Vault:
     """Parse vault text; problems (with lines) are collected, never raised."""
     doc = load_yaml(text)
@@ -217,55 +370,71 @@ def parse(text: str, path: str = "vault.yml") -> Vault:
     if not isinstance(data, dict):
         reader.problem("", "vault.not_mapping")
         return vault
-    if data.get("version") != FORMAT_VERSION:
-        reader.problem("version", "vault.bad_version", version=data.get("version"))
+    version = data.get("version")
+    if version not in (LEGACY_VERSION, FORMAT_VERSION) or isinstance(version, bool):
+        reader.problem("version", "vault.bad_version", version=version)
         return vault
+    vault.version = version
+    sections = SECTIONS if version == FORMAT_VERSION else SECTIONS[1:]
     for key in data:
-        if key not in ("version", "audiences", "credentials"):
+        if key != "version" and key not in sections:
             reader.problem(key, "vault.unknown_key", key=key)
-    audiences = data.get("audiences") or {}
-    credentials = data.get("credentials") or {}
-    if not isinstance(audiences, dict) or not isinstance(credentials, dict):
+    raw = {name: data.get(name) or {} for name in sections}
+    if not all(isinstance(value, dict) for value in raw.values()):
         reader.problem("", "vault.not_mapping")
         return vault
 
     lines = text.splitlines(keepends=True)
     first_top = min((pos[0] for k, pos in doc.positions.items() if "." not in k), default=1)
     vault.header = "".join(lines[: first_top - 1])
-    blocks = {"audiences": _blocks(text, doc.positions, "audiences"),
-              "credentials": _blocks(text, doc.positions, "credentials")}  # fmt: skip
+    blocks = {name: _blocks(text, doc.positions, name) for name in sections}
 
-    for aud, spec in audiences.items():
-        where = f"audiences.{aud}"
-        slots_data = spec.get("slots") if isinstance(spec, dict) else None
-        if not ID_RE.fullmatch(str(aud)) or not isinstance(slots_data, dict | None):
-            reader.problem(where, "vault.bad_audience", audience=aud)
+    def keep(section: str, key: str, plain: Any) -> None:
+        if key in blocks[section]:
+            vault.original[(section, key)] = (blocks[section][key], plain)
+
+    for person, value in raw.get("people", {}).items():
+        where = f"people.{person}"
+        if not ID_RE.fullmatch(str(person)):
+            reader.problem(where, "vault.bad_person", where=where)
             continue
-        slots = {}
-        for person, value in (slots_data or {}).items():
-            slot = reader.slot(f"{where}.slots.{person}", value)
-            if slot is not None:
-                slots[str(person)] = slot
-        vault.audiences[str(aud)] = slots
-        if str(aud) in blocks["audiences"]:
-            vault.original[("audiences", str(aud))] = (blocks["audiences"][str(aud)], spec)
-    for cred_id, value in credentials.items():
+        enrolment = reader.enrolment(where, value)
+        if enrolment is not None:
+            vault.people[str(person)] = enrolment
+            keep("people", str(person), value)
+    for name, spec in raw["audiences"].items():
+        where = f"audiences.{name}"
+        if not ID_RE.fullmatch(str(name)):
+            reader.problem(where, "vault.bad_audience", audience=name)
+            continue
+        aud = reader.audience(where, str(name), spec, version)
+        if aud is not None:
+            vault.audiences[str(name)] = aud
+            keep("audiences", str(name), spec)
+    for cred_id, value in raw["credentials"].items():
         if not ID_RE.fullmatch(str(cred_id)):
             reader.problem(f"credentials.{cred_id}", "vault.bad_id", id=cred_id)
             continue
-        entry = reader.entry(str(cred_id), value)
+        entry = reader.entry(str(cred_id), value, version)
         if entry is not None:
             vault.credentials[entry.id] = entry
-            if entry.id in blocks["credentials"]:
-                vault.original[("credentials", entry.id)] = (blocks["credentials"][entry.id], value)
+            keep("credentials", entry.id, value)
     return vault
 
 
 def load(path: Path, rel: str = "vault.yml") -> Vault:
-    """Read vault.yml; a missing file is an empty vault."""
+    """Read vault.yml; a missing file is an empty vault, an unreadable one a problem."""
     if not path.exists():
         return Vault(path=rel)
-    return parse(path.read_text(encoding="utf-8"), rel)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return Vault(path=rel, problems=[Finding("RB008", rel, 1, 1, "source.not_utf8")])
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        problem = Finding("RB008", rel, 1, 1, "source.unreadable", {"reason": reason})
+        return Vault(path=rel, problems=[problem])
+    return parse(text, rel)
 
 
 # --- writing --------------------------------------------------------------------
@@ -307,9 +476,14 @@ def _emit_entry(entry: Entry) -> str:
     return "".join(out)
 
 
-def _emit_audience(audience: str, slots: dict[str, Slot]) -> str:
-    out = [f"  {audience}:\n", "    slots:\n" if slots else "    slots: {}\n"]
-    out += [f"      {person}: {_flow(slot_plain(s))}\n" for person, s in slots.items()]
+def _emit_audience(name: str, aud: Audience, version: int) -> str:
+    out = [f"  {name}:\n"]
+    for key, value in audience_plain(aud, version).items():
+        if isinstance(value, dict):
+            out.append(f"    {key}:\n" if value else f"    {key}: {{}}\n")
+            out += [f"      {person}: {_flow(item)}\n" for person, item in value.items()]
+        else:
+            out.append(f"    {key}: {_scalar(value)}\n")
     return "".join(out)
 
 
@@ -320,11 +494,24 @@ def dump(vault: Vault) -> str:
         old = vault.original.get((section, key))
         return old[0] if old is not None and old[1] == plain else fresh
 
-    parts = [vault.header or HEADER, f"version: {FORMAT_VERSION}\n"]
+    version = vault.version
+    header = vault.header or HEADER
+    if version == FORMAT_VERSION and header == LEGACY_HEADER:
+        header = HEADER
+    parts = [header, f"version: {version}\n"]
+    if version == FORMAT_VERSION:
+        if vault.people:
+            parts.append("people:\n")
+            for person, e in vault.people.items():
+                plain = enrolment_plain(e)
+                parts.append(block("people", person, plain, f"  {person}: {_flow(plain)}\n"))
+        else:
+            parts.append("people: {}\n")
     if vault.audiences:
         parts.append("audiences:\n")
-        for aud, slots in vault.audiences.items():
-            parts.append(block("audiences", aud, audience_plain(slots), _emit_audience(aud, slots)))
+        for name, aud in vault.audiences.items():
+            plain = audience_plain(aud, version)
+            parts.append(block("audiences", name, plain, _emit_audience(name, aud, version)))
     else:
         parts.append("audiences: {}\n")
     if vault.credentials:

@@ -21,8 +21,9 @@ from .site import Links, person_uri, procedure_uri
 VAULT_JSON = "assets/releve/vault.json"
 SAFE_SCHEMES = ("http", "https", "mailto")
 REVEAL_STRINGS = ("who", "holders", "others", "passphrase", "open", "cancel", "hide", "working",
-                  "wrong", "no_key", "unavailable", "hidden_in", "button", "field_password",
-                  "field_username", "field_identifiant", "field_pin", "field_api_key")  # fmt: skip
+                  "wrong", "no_key", "unavailable", "hidden_in", "button", "stale",
+                  "field_password", "field_username", "field_identifiant", "field_pin",
+                  "field_api_key")  # fmt: skip
 COPY_STRINGS = ("action.copy", "action.copied")
 
 
