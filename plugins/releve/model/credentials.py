@@ -57,7 +57,7 @@ def pending_migration(audiences: dict[str, Any], version: Any) -> dict[str, list
         legacy = spec.get("slots" if version == 1 else "legacy")
         for person in legacy if isinstance(legacy, dict) else {}:
             out.setdefault(str(person), []).append(str(aud))
-    return dict(sorted(out.items()))
+    return {person: sorted(auds) for person, auds in sorted(out.items())}
 
 
 def parse_credentials(root: Path, path: Path, findings: list[Finding]) -> dict[str, Credential]:

@@ -127,7 +127,7 @@ class Vault:
         for name, aud in self.audiences.items():
             for person in aud.legacy:
                 out.setdefault(person, []).append(name)
-        return dict(sorted(out.items()))
+        return {person: sorted(auds) for person, auds in sorted(out.items())}
 
 
 # --- plain data: what YAML holds ------------------------------------------------
