@@ -102,7 +102,7 @@ def test_front_matter_and_inline_references_render_cards(site):
     assert 'id="cred-bank"' in html and 'href="#cred-bank"' in html
     assert "Bank &lt;portal&gt;" in html and "Bank <portal>" not in html
     assert "Ana Lima" in html and "Ben Okafor" in html  # holders, by name
-    assert "2026-10-02" in html  # last rotated
+    assert "October 2, 2026" in html or "2 October 2026" in html  # last rotated, in words
     assert 'href="https://bank.example/"' in html
     assert "Reconcile &lt;accounts&gt;" in html and "../reconcile/" in html  # also used in
     assert html.count('data-cred-unknown="ghost"') == 1
