@@ -2,18 +2,16 @@
 
 python benchmarks/today_bench.py [N] [--people P]
 
-The generator writes procedures without `schedule`; this adds one to each,
-drawn from every form of the contract, so the JSON carries real due days.
+The generated procedures carry schedules of several forms (some on demand),
+so the JSON holds real due days.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -23,20 +21,6 @@ from generate import TODAY, generate  # noqa: E402
 
 from releve.model import load_runbook  # noqa: E402
 from releve.views.today_page import today_json  # noqa: E402
-
-SCHEDULES = [
-    "daily", "weekly mon", "weekly fri", "weekly mon, thu", "weekly tue",
-    "every 2 weeks mon from 2026-11-02", "monthly 1", "monthly 7, 14", "monthly last",
-    "monthly first mon", "monthly last fri", "quarterly 1", "yearly 12-31", "on demand",
-]  # fmt: skip
-
-
-def add_schedules(root: Path, seed: int = 0) -> None:
-    rng = random.Random(seed)
-    for path in sorted((root / "procedures").rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        line = f"schedule: {rng.choice(SCHEDULES)}\n"
-        path.write_text(text.replace("\nowner:", f"\n{line}owner:", 1), encoding="utf-8")
 
 
 def directory_url(src_uri: str) -> str:
@@ -48,10 +32,9 @@ def directory_url(src_uri: str) -> str:
 def measure(n: int, people: int) -> tuple[int, float]:
     with tempfile.TemporaryDirectory() as tmp:
         generate(Path(tmp), n, n_people=people)
-        add_schedules(Path(tmp))
         runbook = load_runbook(tmp)
     started = time.perf_counter()
-    text = today_json(runbook, TODAY + timedelta(days=0), directory_url)
+    text = today_json(runbook, TODAY, directory_url)
     return len(text.encode("utf-8")), time.perf_counter() - started
 
 

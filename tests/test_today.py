@@ -151,13 +151,12 @@ def test_json_strings_exist_in_both_languages():
 @pytest.mark.slow
 def test_json_under_150_kb_for_1000_procedures(tmp_path):
     sys.path.insert(0, str(REPO / "benchmarks"))
-    from today_bench import add_schedules, directory_url, generate
+    from today_bench import directory_url, generate
 
     generate(tmp_path, 1000)
-    add_schedules(tmp_path)
     runbook = load_runbook(tmp_path, load_settings(tmp_path))
     assert [f for f in runbook.findings if f.code == "RB008"] == []
     data = today_data(runbook, date(2026, 11, 23), directory_url)
-    assert len(data["procs"]) == 1000 and len(data["due"]) > 10
+    assert len(data["procs"]) == 1000 and len(data["due"]) >= 5  # the generator's schedules
     size = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     assert size < 150_000, size
