@@ -83,7 +83,7 @@ def test_generated_pages_exist_and_link(make_runbook):
     )
     person = read(site, "people/ana")
     assert "Owns" in person and "Relances de paiement" in person
-    assert "2026-12-01" in person  # her absence
+    assert "December 1, 2026" in person  # her absence, in words
     backup = read(site, "people/ben")
     assert "Backs up" in backup and "backup no. 1" in backup
 
