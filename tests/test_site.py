@@ -75,7 +75,7 @@ def test_procedure_page_has_header_card(make_runbook):
 def test_generated_pages_exist_and_link(make_runbook):
     site = build_small(make_runbook) / "site"
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert "Needs attention" in home and "Comptabilite" in home
+    assert "Today" in home and "Comptabilite" in home and 'href="maintainers/"' in home
     service = read(site, "services/comptabilite")
     assert (
         "Relances de paiement" in service
@@ -83,7 +83,7 @@ def test_generated_pages_exist_and_link(make_runbook):
     )
     person = read(site, "people/ana")
     assert "Owns" in person and "Relances de paiement" in person
-    assert "2026-12-01" in person  # her absence
+    assert "December 1, 2026" in person  # her absence, in words
     backup = read(site, "people/ben")
     assert "Backs up" in backup and "backup no. 1" in backup
 
@@ -121,7 +121,7 @@ def test_french_strings_follow_theme_language(make_runbook):
     assert "Responsable" in html and "Critères de réussite" in html and "Niveau de service" in html
     assert "Success criteria" not in html
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert "À surveiller" in home
+    assert "Aujourd" in home and "Maintenance" in home and "Tableau de bord" in home
 
 
 def test_html_in_fields_is_escaped(make_runbook):
@@ -239,7 +239,7 @@ def test_dashboard_lists_findings_with_code_spans(make_runbook):
     )
     result = mkdocs_build(rb.root)
     assert result.returncode == 0, result.stderr
-    home = (rb.root / "site" / "index.html").read_text(encoding="utf-8")
-    row = home[home.index(">RB010<") :]
+    page = (rb.root / "site" / "maintainers" / "index.html").read_text(encoding="utf-8")
+    row = page[page.index(">RB010<") :]
     row = row[: row.index("</tr>")]
     assert "procedures/ops/old.md:" in row and "<code>reviewed</code>" in row

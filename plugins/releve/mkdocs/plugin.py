@@ -45,6 +45,7 @@ from ..today import BadDate, today
 from ..vault import load as load_vault
 from ..vault import site_json
 from ..views import pages as views
+from ..views import today_page as today_views
 from ..views.coverage_pages import GAPS, ICS, MATRIX, RISKS
 from ..views.coverage_pages import PAGES as COVERAGE_PAGES
 from ..views.credentials import VAULT_JSON, CredentialCards, fill_inline, mark_inline
@@ -64,7 +65,8 @@ from .engine import running, supported
 log = logging.getLogger("mkdocs.plugins.releve")
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ASSET_URIS = ("assets/releve/releve.css", "assets/releve/releve.js",
-              "assets/releve/vault.css", "assets/releve/reveal.js")  # fmt: skip
+              "assets/releve/vault.css", "assets/releve/reveal.js",
+              "assets/releve/today.css", "assets/releve/today.js")  # fmt: skip
 
 
 class RelevePlugin(BasePlugin[RelevePluginConfig]):
@@ -154,6 +156,10 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         ).items():
             if uri in generated:
                 files.get_file_from_path(uri).content_string = text
+        # The Today page's data: computed in the browser from the reader's clock.
+        start, end = today_views.window(self.today)
+        data = today_views.today_json(runbook, self.today, url_of, compute(runbook, start, end))
+        files.append(File.generated(config, today_views.TODAY_JSON, content=data))
 
         if config.nav is None and self.config.nav:
             config.nav = self._nav(runbook, files)
@@ -180,7 +186,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         return Path(rel).as_posix()
 
     def _generated_uris(self, runbook: Runbook, files: Files) -> list[str]:
-        uris = [HOME, SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX, *COVERAGE_PAGES]
+        uris = [HOME, SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX, *COVERAGE_PAGES,
+                today_views.TODAY_PAGE, today_views.MAINTAINERS_PAGE]  # fmt: skip
         uris += [service_uri(s) for s in runbook.services]
         uris += [person_uri(p) for p in runbook.team.people]
         return [u for u in uris if files.get_file_from_path(u) is None]
@@ -207,7 +214,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         def title(text: str) -> str:
             return str(escape(text))
 
-        nav: list = [{_("nav.home"): HOME}]
+        nav: list = [{_("nav.home"): HOME}, {_("nav.today"): today_views.TODAY_PAGE}]
         option = self.config.nav_procedures
         listed = option is True or (option == "auto" and len(runbook.procedures) <= NAV_AUTO_LIMIT)
         services = [
@@ -232,12 +239,13 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
                 {_("coverage.risks_title"): RISKS},
             ]}
         )  # fmt: skip
+        nav.append({_("nav.maintainers"): today_views.MAINTAINERS_PAGE})
         own = [
             f.src_uri
             for f in files.documentation_pages()
             if f.src_uri not in self.sources
             and f.abs_src_path is not None
-            and f.src_uri != HOME
+            and f.src_uri not in (HOME, today_views.TODAY_PAGE, today_views.MAINTAINERS_PAGE)
             and not f.src_uri.startswith(("services/", "people/", "clients/"))
         ]
         if own:

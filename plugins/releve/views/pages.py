@@ -14,6 +14,7 @@ from ..findings import ERROR, Finding
 from ..model import Client, Person, Procedure, Runbook
 from .render import render
 from .site import CLIENTS_INDEX, HOME, PEOPLE_INDEX, SERVICES_INDEX, Links, person_uri, service_uri
+from .today_page import MAINTAINERS_PAGE, TODAY_PAGE, maintainers_page, today_page, today_widget
 
 PRIORITY_ORDER = {"urgent": 0, "important": 1, "planned": 2}
 
@@ -85,6 +86,7 @@ def home_page(
         warnings=[f for f in findings if f.severity != ERROR],
         coverage=coverage,
         gap_days=len(coverage.gaps_by_day()) if coverage else 0,
+        widget=today_widget(links, lang, today, "summary"),
     )
 
 
@@ -176,6 +178,9 @@ def generated_pages(
     from .coverage_pages import coverage_pages, person_section
 
     pages = {HOME: home_page(runbook, today, lang, Links(url_of, HOME), findings, coverage)}
+    pages[TODAY_PAGE] = today_page(runbook, today, lang, Links(url_of, TODAY_PAGE))
+    pages[MAINTAINERS_PAGE] = maintainers_page(runbook, lang, Links(url_of, MAINTAINERS_PAGE),
+                                               findings, coverage)  # fmt: skip
     if coverage is not None:
         pages.update(coverage_pages(runbook, coverage, lang, url_of))
     for uri in (SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX):
