@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..findings import Finding
 from .fields import ID_RE, Fields, safe_id
-from .schedule import FORMS, ON_DEMAND, Schedule, ScheduleError, parse_schedule
+from .schedule import ON_DEMAND, Schedule, ScheduleError, parse_schedule
 from .sources import read_text, rel, split_page
 from .types import PRIORITIES, Pos, Procedure
 
@@ -75,6 +75,6 @@ def _schedule(f: Fields, findings: list[Finding]) -> Schedule:
         p = f.pos("schedule")
         findings.append(
             Finding("RB008", f.path, p.line, p.column, "field.bad_schedule",
-                    {"part": err.part[:60], "forms": FORMS})
+                    {"part": err.part[:60]})
         )  # fmt: skip
         return ON_DEMAND
