@@ -98,11 +98,14 @@ def test_front_matter_and_inline_references_render_cards(site):
     root, _, _ = site
     html = page(root, "procedures/ops/pay")
     cards = re.findall(r'<span class="releve-card releve-cred"[^>]*data-cred="([^"]+)"', html)
-    assert cards == ["bank", "bank"]  # front-matter block, then the inline reference
+    assert cards == ["bank"]  # each card once, in the block after the header
     assert 'id="cred-bank"' in html and 'href="#cred-bank"' in html
+    # The inline reference links to that card, inside its sentence.
+    assert re.search(r'Log in with <a class="releve-cred-ref" href="#cred-bank">[^<]*<span[^>]*>'
+                     r"[^<]*</span> Bank &lt;portal&gt;</a> and pay", html)  # fmt: skip
     assert "Bank &lt;portal&gt;" in html and "Bank <portal>" not in html
     assert "Ana Lima" in html and "Ben Okafor" in html  # holders, by name
-    assert "October 2, 2026" in html or "2 October 2026" in html  # last rotated, in words
+    assert "Oct 2, 2026" in html  # last rotated
     assert 'href="https://bank.example/"' in html
     assert "Reconcile &lt;accounts&gt;" in html and "../reconcile/" in html  # also used in
     assert html.count('data-cred-unknown="ghost"') == 1

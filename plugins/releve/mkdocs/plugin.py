@@ -37,6 +37,7 @@ from ..coverage.ical import calendar
 from ..coverage.model import Coverage, compute, horizon_end
 from ..findings import ERROR, Finding
 from ..i18n import Translator, language_of
+from ..i18n.formats import name_key
 from ..lint import lint_runbook
 from ..lint.formats import build_log
 from ..model import Client, Procedure, Runbook, load_runbook
@@ -48,7 +49,7 @@ from ..views import pages as views
 from ..views import today_page as today_views
 from ..views.coverage_pages import GAPS, ICS, MATRIX, RISKS
 from ..views.coverage_pages import PAGES as COVERAGE_PAGES
-from ..views.credentials import VAULT_JSON, CredentialCards, fill_inline, mark_inline
+from ..views.credentials import VAULT_JSON, CredentialCards, mark_inline
 from ..views.site import (
     CLIENTS_INDEX,
     HOME,
@@ -226,9 +227,9 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             for s, procs in runbook.services.items()
         ]  # fmt: skip
         nav.append({_("nav.services"): [SERVICES_INDEX, *services]})
-        clients = sorted(runbook.clients.values(), key=lambda c: c.name.casefold())
+        clients = sorted(runbook.clients.values(), key=lambda c: name_key(c.name))
         nav.append({_("nav.clients"): [CLIENTS_INDEX, *[{title(c.name): c.path} for c in clients]]})
-        people = sorted(runbook.team.people.values(), key=lambda p: p.name.casefold())
+        people = sorted(runbook.team.people.values(), key=lambda p: name_key(p.name))
         nav.append(
             {_("nav.people"): [PEOPLE_INDEX, *[{title(p.name): person_uri(p.id)} for p in people]]}
         )
@@ -290,17 +291,20 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             page.meta["title"] = str(escape(page.title))
         obj = self.sources.get(page.file.src_uri)
         links = Links(self._url_of(files), page.file.src_uri)
+        inline = self.inline.get(page.file.src_uri, [])
         if self.cards is not None:
+            # Each card once: a procedure shows them all after its header, so inline
+            # references there are links; elsewhere the first reference is the card.
             here = obj.id if isinstance(obj, Procedure) else None
-            html = fill_inline(html, self.inline.get(page.file.src_uri, []),
-                               lambda cid: self.cards.card(cid, links, here))  # fmt: skip
+            shown = {*obj.credentials, *inline} if isinstance(obj, Procedure) else set()
+            html = self.cards.fill(html, inline, links, here, shown)
         if obj is None or self.runbook is None:
             link = self._binder_link(page.file.src_uri, links)
             return _after_title(html, link) if link else html
         lang = self.settings.language
         if isinstance(obj, Procedure):
-            card = views.procedure_card(self.runbook, obj, lang, links)
-            return _after_title(html, card + self.cards.procedure_block(obj, links))
+            card = views.procedure_card(self.runbook, obj, lang, links, self.today)
+            return _after_title(html, card + self.cards.procedure_block(obj, links, inline))
         card = views.client_card(self.runbook, obj, lang, links)
         card += self._binder_link(page.file.src_uri, links)
         after = views.client_after(self.runbook, obj, lang, links, self.coverage)

@@ -188,7 +188,9 @@ class Runbook:
     def services(self) -> dict[str, list[Procedure]]:
         """Procedures grouped by service, services and procedures sorted for stable output."""
         out: dict[str, list[Procedure]] = {}
-        for proc in sorted(self.procedures, key=lambda p: (p.service, p.title.casefold())):
+        from ..i18n.formats import natural_key
+
+        for proc in sorted(self.procedures, key=lambda p: (p.service, natural_key(p.title))):
             out.setdefault(proc.service or "-", []).append(proc)
         return out
 

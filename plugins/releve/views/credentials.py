@@ -13,6 +13,7 @@ import re
 from urllib.parse import urlsplit
 
 from ..i18n import Translator
+from ..i18n.formats import name_key, natural_key
 from ..model import Procedure, Runbook
 from ..model.refs import CODE_SPAN, CRED_REF, FENCE, references
 from .render import render
@@ -30,7 +31,7 @@ COPY_STRINGS = ("action.copy", "action.copied")
 def usage_index(runbook: Runbook) -> dict[str, list[Procedure]]:
     """Credential id -> procedures that reference it (front-matter or inline), sorted by title."""
     out: dict[str, list[Procedure]] = {}
-    for proc in sorted(runbook.procedures, key=lambda p: p.title.casefold()):
+    for proc in sorted(runbook.procedures, key=lambda p: natural_key(p.title)):
         for cred_id in dict.fromkeys(cid for cid, _ in references(proc)):
             out.setdefault(cred_id, []).append(proc)
     return out
@@ -60,7 +61,7 @@ class CredentialCards:
         people = [{"id": pid, "name": team[pid].name if pid in team else pid, "holder": True}
                   for pid in holders]  # fmt: skip
         people += [{"id": p.id, "name": p.name, "holder": False}
-                   for p in sorted(team.values(), key=lambda p: p.name.casefold())
+                   for p in sorted(team.values(), key=lambda p: name_key(p.name))
                    if p.id not in holders]  # fmt: skip
         return json.dumps(people, ensure_ascii=False)
 
@@ -68,7 +69,8 @@ class CredentialCards:
         """One card; `here` is the current procedure's id (left out of "also used in")."""
         cred = self.runbook.credentials.get(cred_id)
         team = self.runbook.team.people
-        context = {"cred_id": cred_id, "cred": cred, "anchor": anchor}
+        context = {"cred_id": cred_id, "cred": cred, "anchor": anchor,
+                   "role_names": self.runbook.team.role_names}  # fmt: skip
         if cred is not None:
             context |= {
                 "url": safe_url(cred.url),
@@ -92,11 +94,33 @@ class CredentialCards:
             }
         return render("cards/credential.html.j2", self.lang, **context)
 
-    def procedure_block(self, proc: Procedure, links: Links) -> str:
-        """The cards of a procedure's front-matter `credentials:`, placed after its header card."""
-        cards = [self.card(cid, links, proc.id, anchor=True)
-                 for cid in dict.fromkeys(proc.credentials)]  # fmt: skip
+    def chip(self, cred_id: str) -> str:
+        """An inline reference to a card shown elsewhere on the page: a link, not a second card."""
+        cred = self.runbook.credentials.get(cred_id)
+        return render("cards/cred_chip.html.j2", self.lang, cred_id=cred_id, cred=cred).strip()
+
+    def procedure_block(self, proc: Procedure, links: Links, inline: list[str] = ()) -> str:
+        """Every credential the procedure uses, once: its front-matter `credentials:`, then
+        those only referenced inline. Placed after the header card; inline references link here.
+        """
+        known = [cid for cid in inline if cid in self.runbook.credentials]
+        ids = dict.fromkeys([*proc.credentials, *known])  # an unknown inline id warns in place
+        cards = [self.card(cid, links, proc.id, anchor=True) for cid in ids]
         return render("cards/credentials.html.j2", self.lang, cards=cards) if cards else ""
+
+    def fill(self, html: str, ids: list[str], links: Links, here: str | None,
+             shown: set[str]) -> str:  # fmt: skip
+        """Replace inline tokens: a chip for a card already on the page (`shown`), else the
+        card itself the first time (with its anchor), and chips after that."""
+        shown = set(shown)
+
+        def render_one(cred_id: str) -> str:
+            if cred_id in shown or cred_id not in self.runbook.credentials:
+                return self.chip(cred_id)
+            shown.add(cred_id)
+            return str(self.card(cred_id, links, here, anchor=True))
+
+        return fill_inline(html, ids, render_one)
 
 
 # --- inline references: [[cred:ID]] in Markdown ---------------------------------

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..coverage.model import Coverage
+from ..due import drill_due, review_due
 from ..findings import ERROR, Finding
+from ..i18n.formats import name_key, natural_key
 from ..model import Client, Person, Procedure, Runbook
+from ..settings import Settings
 from .render import render
 from .site import CLIENTS_INDEX, HOME, PEOPLE_INDEX, SERVICES_INDEX, Links, person_uri, service_uri
 from .today_page import MAINTAINERS_PAGE, TODAY_PAGE, maintainers_page, today_page, today_widget
@@ -29,7 +32,13 @@ class PersonView:
 
 
 def by_priority(procs: list[Procedure]) -> list[Procedure]:
-    return sorted(procs, key=lambda p: (PRIORITY_ORDER.get(p.priority, 3), p.title.casefold()))
+    """Urgent first, then by title in natural order ("jour 7" before "jour 14")."""
+    return sorted(procs, key=lambda p: (PRIORITY_ORDER.get(p.priority, 3), natural_key(p.title)))
+
+
+def by_name(items: list, attr: str = "name") -> list:
+    """People or clients by name, accents ignored: Élodie sorts with the Es."""
+    return sorted(items, key=lambda x: name_key(getattr(x, attr)))
 
 
 def person_name(runbook: Runbook, person_id: str) -> str:
@@ -46,6 +55,7 @@ def _common(runbook: Runbook, links: Links) -> dict:
         "service_title": runbook.config.service_title if runbook.config else str,
         "person_uri": person_uri,
         "service_uri": service_uri,
+        "role_names": runbook.team.role_names,
     }
 
 
@@ -79,8 +89,8 @@ def home_page(
         **_common(runbook, links),
         today=today,
         services=runbook.services,
-        people=[person_view(runbook, p, today) for p in runbook.team.people.values()],
-        clients=sorted(runbook.clients.values(), key=lambda c: c.name.casefold()),
+        people=[person_view(runbook, p, today) for p in by_name([*runbook.team.people.values()])],
+        clients=by_name([*runbook.clients.values()]),
         upcoming=upcoming,
         errors=[f for f in findings if f.severity == ERROR],
         warnings=[f for f in findings if f.severity != ERROR],
@@ -102,8 +112,8 @@ def index_page(runbook: Runbook, uri: str, today: date, lang: str, links: Links)
         lang,
         **_common(runbook, links),
         services=runbook.services,
-        people=[person_view(runbook, p, today) for p in runbook.team.people.values()],
-        clients=sorted(runbook.clients.values(), key=lambda c: c.name.casefold()),
+        people=[person_view(runbook, p, today) for p in by_name([*runbook.team.people.values()])],
+        clients=by_name([*runbook.clients.values()]),
     )
 
 
@@ -130,7 +140,12 @@ def person_page(
     )
 
 
-def procedure_card(runbook: Runbook, proc: Procedure, lang: str, links: Links) -> str:
+def procedure_card(
+    runbook: Runbook, proc: Procedure, lang: str, links: Links, today: date | None = None
+) -> str:
+    """The header of a procedure page: who, how urgent, review and drill status, criteria."""
+    settings = runbook.config if isinstance(runbook.config, Settings) else Settings()
+    today = today or date.today()
     return render(
         "cards/procedure.html.j2",
         lang,
@@ -138,6 +153,8 @@ def procedure_card(runbook: Runbook, proc: Procedure, lang: str, links: Links) -
         proc=proc,
         clients=[runbook.clients.get(c) for c in proc.clients],
         client_ids=proc.clients,
+        review=review_due(proc, today, settings),
+        drill=drill_due(proc, today, settings),
     )
 
 

@@ -60,6 +60,19 @@ def relative_url(target: str, base: str) -> str:
     return rel if rel != "./" else "./"
 
 
+_BREAK_AFTER = re.compile(r"(@|/(?!/))")
+_BREAK_BEFORE = re.compile(r"(?<=\w)([.?&=_-])(?=\w)")
+
+
+def breakable(value: Any) -> Markup:
+    """An e-mail or URL that may wrap at its natural joints, never mid-word:
+    a <wbr> after "@" and "/", and before ".", "-", "_", "?" and "&"."""
+    text = str(escape(value)).replace("&amp;", "\x00")
+    text = _BREAK_AFTER.sub(r"\1<wbr>", text)
+    text = _BREAK_BEFORE.sub(r"<wbr>\1", text).replace("\x00", "<wbr>&amp;")
+    return Markup(text)
+
+
 def tel_href(number: Any) -> str:
     """A `tel:` URL for a phone number as people write it ("+1 514 555-0101 poste 2")."""
     text = str(number or "")
@@ -117,6 +130,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "md": md_text,
     "ticks": code_ticks,
     "tel": tel_href,
+    "breakable": breakable,
     "day": _day,
     "month": _month,
     "period": _period,
