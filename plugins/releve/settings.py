@@ -14,6 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 
 from .i18n import language_of
+from .mdext import extension_map
 
 
 @dataclass
@@ -35,6 +36,8 @@ class Settings:
     repo_url: str | None = None
     edit_uri: str | None = None
     site_name: str = "Runbook"
+    markdown_extensions: dict[str, Any] = field(default_factory=dict)  # mkdocs.yml, name -> options
+    paper: str = "letter"  # binders: letter | a4
 
     def service_title(self, service: str) -> str:
         """Display name of a service: configured, else the id with dashes as spaces."""
@@ -92,4 +95,5 @@ def load_settings(root: Path) -> Settings:
         repo_url=config.get("repo_url"),
         edit_uri=config.get("edit_uri"),
         site_name=config.get("site_name") or "Runbook",
+        markdown_extensions=extension_map(config.get("markdown_extensions")),
     )

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from ..i18n import Translator
 from ..i18n.formats import format_day
+from ..mdext import AdmonitionTitles, list_extensions
 from ..model import Client, Procedure, Runbook
 from ..settings import Settings
 from ..views.credentials import fill_inline, mark_inline
@@ -78,11 +79,15 @@ class BodyRenderer:
         self.runbook = runbook
         self.lang = lang
         self._prefix = ""
+        # Lists read as on the site (the runbook's list extension), admonition titles in
+        # the binder's language.
+        lists, list_configs = list_extensions(getattr(runbook.config, "markdown_extensions", {}))
         self._md = markdown.Markdown(
-            extensions=EXTENSIONS,
+            extensions=[*EXTENSIONS, *lists, AdmonitionTitles(lang=lang)],
             extension_configs={
                 "toc": {"baselevel": 3, "slugify": self._slugify},
                 "pymdownx.tasklist": {"custom_checkbox": True},
+                **list_configs,
             },
         )
         self._cache: dict[tuple[str, str], str] = {}

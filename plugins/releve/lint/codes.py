@@ -2,8 +2,9 @@
 
 RB015 (CODEOWNERS out of date) and RB016 (a `releve_ignore` entry without a
 code or a written reason) extend the table of DESIGN.md, as do RB018 (a
-credential not rotated within `rotate_every` days) and RB019 (a vault still
-holding format-1 keys: `releve vault migrate`).
+credential not rotated within `rotate_every` days), RB019 (a vault still
+holding format-1 keys: `releve vault migrate`) and RB020 (a list item Markdown
+will glue to the text above it).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ CODES = {
     "RB017": ("CannotOpenCredential", "warning"),
     "RB018": ("CredentialNotRotated", "warning"),
     "RB019": ("VaultFormatOutdated", "warning"),
+    "RB020": ("ListLikelyBroken", "warning"),
 }
 
 DEFAULT_SEVERITY = {code: severity for code, (_, severity) in CODES.items()}

@@ -13,6 +13,7 @@ from . import rules
 from .codes import DEFAULT_SEVERITY, LEVELS
 from .ignore import NEVER_SILENCED, apply_ignores, ignored_codes
 from .rule_coverage import rb013, rb017
+from .rule_lists import rb020_broken_list
 from .rule_vault import rb018
 from .secrets import rb009, scan_text
 
@@ -32,6 +33,7 @@ RULES: list[rules.Rule] = [
     rb015,
     rb017,
     rb018,
+    rb020_broken_list,
 ]
 
 

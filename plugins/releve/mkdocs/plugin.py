@@ -40,6 +40,7 @@ from ..i18n import Translator, language_of
 from ..i18n.formats import name_key
 from ..lint import lint_runbook
 from ..lint.formats import build_log
+from ..mdext import AdmonitionTitles, extension_map
 from ..model import Client, Procedure, Runbook, load_runbook
 from ..settings import Settings
 from ..today import BadDate, today
@@ -65,6 +66,7 @@ from .engine import running, supported
 # A plain logger under `mkdocs.`: counted by --strict, printed as `path:line: CODE message`.
 log = logging.getLogger("mkdocs.plugins.releve")
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+THEME_DIR = str(Path(__file__).resolve().parent.parent / "templates" / "theme")
 ASSET_URIS = ("assets/releve/releve.css", "assets/releve/releve.js",
               "assets/releve/vault.css", "assets/releve/reveal.js",
               "assets/releve/today.css", "assets/releve/today.js")  # fmt: skip
@@ -105,7 +107,17 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             edit_uri=config.edit_uri,
             site_name=config.site_name,
             binder=self.config.binder is True,
+            markdown_extensions=extension_map(config.markdown_extensions, config.mdx_configs),
         )
+        # Admonitions without a title: "Astuce", not "Tip", on a French site.
+        config.markdown_extensions.append(AdmonitionTitles(lang=self.settings.language))
+        toc = config.mdx_configs.get("toc")
+        if "toc" in config.markdown_extensions and isinstance(toc, dict) and toc.get("permalink"):
+            toc.setdefault("permalink_title", Translator(self.settings.language)("theme.permalink"))
+        # Material's footer, 404 page and edit button in the page language; the team's
+        # own overrides (custom_dir, first in the list) still win.
+        if THEME_DIR not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
         try:
             self.today = today()
         except BadDate as err:
@@ -117,6 +129,17 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             if uri.endswith(".js") and uri not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(uri)
         return config
+
+    def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
+        """`releve_theme(key)`: Relève's wording of a Material string, "" when it has none."""
+        catalogue_of = Translator(self.settings.language)
+
+        def releve_theme(key: str) -> str:
+            text = catalogue_of(f"theme.{key}")
+            return "" if text == f"theme.{key}" else text
+
+        env.globals["releve_theme"] = releve_theme
+        return env
 
     # files -----------------------------------------------------------------
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
