@@ -6,9 +6,10 @@
  * -> AES-GCM key that unwraps the audience data key -> AES-GCM decryption of each
  * field, with the same associated data. Format 1 (slots not migrated yet): PBKDF2
  * -> AES-GCM unwrap of the audience data key -> fields. Every key is
- * imported non-extractable and lives only in this function call; nothing is
- * written to localStorage, sessionStorage, cookies or IndexedDB. The value is
- * shown with a copy button and removed from the page after 30 seconds.
+ * imported non-extractable and lives only in this function call. The one thing
+ * kept is who the reader said they are (a person id, in sessionStorage, for this
+ * tab only), so every card opens on that person; never a key, passphrase or value.
+ * The value is shown with a copy button and removed from the page after 30 seconds.
  */
 (function () {
   "use strict";
@@ -16,6 +17,26 @@
   var LEGACY = 1; // format-1 slots and fields, until every holder has migrated
   var SHOW_SECONDS = 30;
   var vaults = {}; // url -> Promise of the sealed JSON (public data, never a key)
+  var WHO = "releve.person"; // sessionStorage key: the chosen person's id, nothing else
+
+  function chosenPerson() {
+    try { return window.sessionStorage.getItem(WHO); } catch (e) { return null; }
+  }
+  function choosePerson(id) {
+    try { window.sessionStorage.setItem(WHO, id); } catch (e) { /* private mode: forget */ }
+  }
+  function pick(select) {
+    var id = chosenPerson();
+    if (id && select.querySelector('option[value="' + id.replace(/["\\]/g, "") + '"]')) {
+      select.value = id;
+    }
+  }
+  /* "Marie Tremblay ou Samir Haddad": the holders, to ask in plain words. */
+  function holderNames(people, s) {
+    var names = people.filter(function (p) { return p.holder; }).map(function (p) { return p.name; });
+    if (names.length < 2) return names.join("");
+    return names.slice(0, -1).join(", ") + " " + (s.or || "or") + " " + names[names.length - 1];
+  }
 
   function strings(card) {
     try { return JSON.parse(card.getAttribute("data-i18n") || "{}"); } catch (e) { return {}; }
@@ -197,6 +218,8 @@
       autocomplete: "off", spellcheck: "false", placeholder: s.passphrase, "aria-label": s.passphrase });
     var go = el("button", { type: "submit", "class": "md-button md-button--primary" }, s.open);
     var cancel = el("button", { type: "button", "class": "md-button releve-reveal-cancel" }, s.cancel);
+    pick(who);
+    who.addEventListener("change", function () { choosePerson(who.value); });
     var labelWho = el("label", {}, s.who + " ");
     labelWho.appendChild(who);
     form.appendChild(labelWho);
@@ -226,6 +249,7 @@
       hide();
       var person = who.value, passphrase = pass.value;
       pass.value = "";
+      choosePerson(person);
       var chosen = people.filter(function (p) { return p.id === person; })[0] || { name: person };
       var audience = card.getAttribute("data-audience");
       var id = card.getAttribute("data-cred");
@@ -235,7 +259,9 @@
       loadVault(card.getAttribute("data-vault")).then(function (vault) {
         if (!vault || vault.version !== VERSION || !vault.credentials[id]) throw new Error("unavailable");
         if (!access(vault, vault.credentials[id].audience, person)) {
-          say(fill(s.no_key, { name: chosen.name, audience: audience, person: person }), true);
+          say(fill(s.no_access || s.no_key, { name: chosen.name, person: person,
+            holders: holderNames(people, s),
+            audience: card.getAttribute("data-audience-name") || audience }), true);
           return null;
         }
         return open(vault, id, person, passphrase).then(show, function (err) {
@@ -280,6 +306,7 @@
     if (!panel) return;
     var s = strings(card);
     if (!panel.firstChild) buildPanel(card, panel, s);
+    else pick(panel.querySelector(".releve-reveal-who"));
     panel.hidden = false;
     var input = panel.querySelector(".releve-reveal-pass");
     if (input) input.focus();
