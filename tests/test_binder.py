@@ -104,7 +104,7 @@ def test_procedure_page_has_facts_criteria_and_rendered_body(en_root, tmp_path):
     lines = body_lines(page)
     facts = " ".join(lines[: lines.index("SUCCESS CRITERIA")])
     for text in ("OWNER Ana Lima", "BACKUPS Ben Okafor, Chloé Dubois", "PRIORITY urgent",
-                 "SERVICE LEVEL 1 business day", "FREQUENCY weekly", "LAST REVIEW January 1, 2026",
+                 "SERVICE LEVEL 1 business day", "FREQUENCY weekly", "LAST REVIEW Jan 1, 2026",
                  "CLIENTS Acme Inc.", "CREDENTIALS Bank portal"):  # fmt: skip
         assert text in facts, text
     for text in ("SUCCESS CRITERIA", "Every invoice paid", "Receipt filed"):
@@ -128,13 +128,14 @@ def test_client_binder_holds_nothing_from_other_clients(en_root, tmp_path):
     toc = toc_entries(pages, "Contents")
     assert {t for t in TITLES.values() if t in toc} == {TITLES["pay"], TITLES["report"]}
     assert toc[TITLES["pay"]] == start_page(pages, TITLES["pay"])
-    assert "CLIENT BINDER" in pages[0] and "not versioned" in pages[0]
+    assert "CLIENT BINDER" in pages[0]
+    assert "not versioned" not in pages[0] and "revision" not in pages[0]  # client-facing cover
 
 
 def test_person_binder_period_and_who_covers_on_which_days(en_root, tmp_path):
     pages = make(en_root, "person", "ana", tmp_path / "ana.pdf")
     text = "\n".join(pages)
-    assert "December 1, 2026 → December 5, 2026" in pages[0], "default period: Ana's next absence"
+    assert "December 1, 2026 to December 5, 2026" in pages[0], "default: Ana's next absence"
     assert {t for t in TITLES.values() if t in text} == {
         TITLES["pay"],
         TITLES["report"],
@@ -157,7 +158,7 @@ def test_person_binder_explicit_period(en_root, tmp_path):
     pages = make(en_root, "person", "ana", tmp_path / "ana.pdf",
                  start=date(2026, 11, 30), end=date(2026, 11, 30))  # fmt: skip
     text = " ".join(" ".join(body_lines(p)) for p in pages)
-    assert "November 30, 2026 → November 30, 2026" in pages[0]
+    assert "November 30, 2026 to November 30, 2026" in pages[0]
     assert "December 1" not in text.split("Contents")[-1].split("Procedures")[0]
 
 
@@ -203,7 +204,9 @@ def test_source_revision_from_git(en_root, tmp_path):
     head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True,
                           text=True, check=True).stdout.strip()  # fmt: skip
     pages = make(en_root, "client", "acme", tmp_path / "acme.pdf")
-    assert head in pages[0] and "not versioned" not in pages[0]
+    assert head not in "".join(pages)  # never on what a client reads
+    pages = make(en_root, "person", "ana", tmp_path / "ana.pdf")
+    assert f"Source revision: {head}" in pages[0]  # the small print of an internal binder
 
 
 def test_unknown_subjects_raise(en_root):

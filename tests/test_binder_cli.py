@@ -33,8 +33,8 @@ def test_person_with_period_and_html_output(root, tmp_path):
                   "-o", str(out), "--root", str(root))  # fmt: skip
     assert done.returncode == 0, done.stderr
     html = out.read_text(encoding="utf-8")
-    assert html.startswith("<!DOCTYPE html>") and "2026-12-03 → 2026-12-03" in html
-    assert "nobody (coverage gap)" in html and "2026-12-04" not in html
+    assert html.startswith("<!DOCTYPE html>") and "December 3, 2026 to December 3, 2026" in html
+    assert "nobody (coverage gap)" in html and "December 4" not in html
 
 
 def test_all_in_french_with_today(make_runbook, tmp_path):
@@ -44,7 +44,7 @@ def test_all_in_french_with_today(make_runbook, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Cahier écrit" in done.stdout
     pages = pdf_pages(out)
-    assert "2026-06-01" in pages[0] and "Table des matières" in pages[1]
+    assert "1er juin 2026" in pages[0] and "Table des matières" in pages[1]
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ class Settings:
     edit_uri: str | None = None
     site_name: str = "Runbook"
     markdown_extensions: dict[str, Any] = field(default_factory=dict)  # mkdocs.yml, name -> options
-    paper: str = "letter"  # binders: letter | a4
+    paper: str = "a4"  # binders: letter | a4
 
     def service_title(self, service: str) -> str:
         """Display name of a service: configured, else the id with dashes as spaces."""

@@ -58,6 +58,15 @@ def page_counter(pattern: str) -> Markup:
     return Markup(" ").join(parts)
 
 
+PAPERS = ("letter", "a4")
+
+
+def paper_size(value: object) -> str:
+    """`letter` or `a4` (any case); anything else is A4, the size most printers default to."""
+    text = str(value or "").strip().lower()
+    return text if text in PAPERS else "a4"
+
+
 def source_revision(root: Path) -> str | None:
     """`git describe --always --dirty` of the runbook, or None when it is not in git."""
     try:
@@ -187,4 +196,6 @@ def render_html(
         client_anchor=client_anchor,
         generated=binder.today,
         fill=fill,
+        role_names=runbook.team.role_names,
+        paper=paper_size(settings.paper),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .. import binder
@@ -28,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the PDF (or .html) to write"
     )
+    parser.add_argument("--paper", choices=("letter", "a4"),
+                        help="paper size (default: `paper` in mkdocs.yml, else a4)")  # fmt: skip
     add_root(parser)
     add_today(parser)
     parser.set_defaults(func=run)
@@ -35,6 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     runbook, settings = load(args)
+    if args.paper:
+        settings = replace(settings, paper=args.paper)
     lang = settings.language
     today = today_of(args)
     start, end = (

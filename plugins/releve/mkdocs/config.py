@@ -39,5 +39,7 @@ class RelevePluginConfig(Config):
     nav_procedures = c.Choice((True, False, "auto"), default="auto")
     """List procedures under their service in the navigation: true, false, or auto (up to
     200 procedures; past that every page would carry a long navigation)."""
+    paper = c.Choice(("letter", "a4"), default="a4")
+    """Paper size of the PDF binders: letter (North America) or a4."""
     nav = c.Type(bool, default=True)
     """Build the navigation (dashboard, services, clients, people) when mkdocs.yml has no `nav`."""
