@@ -58,7 +58,7 @@ def test_text_grouped_by_date(make_runbook):
     result = releve("coverage", "--root", str(root), "--from", "2026-12-28", "--to", "2026-12-29")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert any(line.strip().startswith("2026-12-28") for line in lines)
+    assert "  Monday, December 28, 2026" in lines  # days in words
     assert sum("pay [urgent]" in line for line in lines) == 2
 
 

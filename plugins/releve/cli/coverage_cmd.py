@@ -7,6 +7,7 @@ import json
 
 from ..coverage.model import compute, horizon_end, single_points_of_failure
 from ..i18n import Translator
+from ..i18n.formats import format_day
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -111,13 +112,15 @@ def print_text(coverage, runbook, _, by: str) -> None:
         print(_("coverage.cli_no_gap"))
         return
     print(_("coverage.cli_gaps", n=len(coverage.gaps)))
+    lang = _.lang  # days in words, priorities and counts in the runbook's language
     if by == "procedure":
         for proc in coverage.gap_procedures():
             days = coverage.gaps[proc.id]
-            print(f"\n  {proc.id} [{proc.priority}] ({len(days)}) — {proc.path}")
-            print("    " + " ".join(d.isoformat() for d in days))
+            print(f"\n  {proc.id} [{_.label('priority', proc.priority)}] "
+                  f"({_('count.days', n=len(days))}) — {proc.path}")  # fmt: skip
+            print("    " + ", ".join(format_day(d, lang, "medium") for d in days))
     else:
         for day, procs in coverage.gaps_by_day().items():
-            print(f"\n  {day.isoformat()} {_('weekday.' + str(day.weekday()))}")
+            print(f"\n  {format_day(day, lang, 'full')}")
             for proc in procs:
-                print(f"    {proc.id} [{proc.priority}]")
+                print(f"    {proc.id} [{_.label('priority', proc.priority)}]")
