@@ -1,4 +1,4 @@
-"""Lists as authors write them: two-space nesting renders nested, and RB018 warns where a
+"""Lists as authors write them: two-space nesting renders nested, and RB020 warns where a
 list item would be glued to the text above it (the sample's "Accueil d'un nouveau client")."""
 
 from __future__ import annotations
@@ -66,18 +66,18 @@ def test_the_sample_shows_the_seven_steps(tmp_path_factory):
 
 def test_the_sample_has_no_broken_list(sample_copy):
     runbook = load_runbook(sample_copy)
-    assert [f for f in lint_runbook(runbook, date(2026, 11, 23)) if f.code == "RB018"] == []
+    assert [f for f in lint_runbook(runbook, date(2026, 11, 23)) if f.code == "RB020"] == []
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_rb018_points_at_each_glued_step(make_runbook, lang):
+def test_rb020_points_at_each_glued_step(make_runbook, lang):
     rb = make_runbook(lang)
     (rb.root / "mkdocs.yml").write_text(
         (rb.root / "mkdocs.yml").read_text() + SANE, encoding="utf-8"
     )
     path = rb.procedure("ops/accueil.md", GOOD, GLUED_STEPS)
     found = [f for f in lint_runbook(load_runbook(rb.root), date(2026, 11, 23))
-             if f.code == "RB018"]  # fmt: skip
+             if f.code == "RB020"]  # fmt: skip
     lines = path.read_text(encoding="utf-8").splitlines()
     assert [lines[f.line - 1] for f in found] == [
         "4. Pour chaque tâche confiée, créer une procédure.",
@@ -90,7 +90,7 @@ def test_rb018_points_at_each_glued_step(make_runbook, lang):
     assert "2" in message and "3" in message  # the indents the list extension expects
 
 
-def test_rb018_follows_the_runbook_list_extension(make_runbook):
+def test_rb020_follows_the_runbook_list_extension(make_runbook):
     """Two-space nesting is right with the list extension and glued without it... and the
     other way round for four spaces; the lint reads lists as the site renders them."""
     two = "1. Step one\n2. Step two\n  - detail a\n  - detail b\n3. Step three\n"
@@ -101,7 +101,7 @@ def test_rb018_follows_the_runbook_list_extension(make_runbook):
 
     def glued() -> set[str]:
         found = lint_runbook(load_runbook(rb.root), date(2026, 11, 23))
-        return {f.path.rsplit("/", 1)[1] for f in found if f.code == "RB018"}
+        return {f.path.rsplit("/", 1)[1] for f in found if f.code == "RB020"}
 
     assert glued() == set()  # plain Python-Markdown: two spaces flatten the list, no glue
     (rb.root / "mkdocs.yml").write_text(
@@ -115,7 +115,7 @@ def test_code_blocks_and_tables_are_not_lists(make_runbook):
     body = "Run:\n\n```yaml\n- person: ana\n  from: 2026-12-01\n```\n\n| a |\n|---|\n| - b |\n"
     rb.procedure("ops/code.md", GOOD, body)
     found = lint_runbook(load_runbook(rb.root), date(2026, 11, 23))
-    assert [f for f in found if f.code == "RB018"] == []
+    assert [f for f in found if f.code == "RB020"] == []
 
 
 def test_a_list_right_after_a_sentence_is_glued(make_runbook):
@@ -123,6 +123,6 @@ def test_a_list_right_after_a_sentence_is_glued(make_runbook):
     rb = make_runbook()
     path = rb.procedure("ops/b.md", GOOD, "Before you start:\n- open the inbox\n- sort it\n")
     found = [f for f in lint_runbook(load_runbook(rb.root), date(2026, 11, 23))
-             if f.code == "RB018"]  # fmt: skip
+             if f.code == "RB020"]  # fmt: skip
     lines = path.read_text(encoding="utf-8").splitlines()
     assert [lines[f.line - 1] for f in found] == ["- open the inbox", "- sort it"]
