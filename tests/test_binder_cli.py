@@ -34,7 +34,7 @@ def test_person_with_period_and_html_output(root, tmp_path):
     assert done.returncode == 0, done.stderr
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "December 3, 2026 to December 3, 2026" in html
-    assert "nobody (coverage gap)" in html and "December 4" not in html
+    assert "nobody (coverage gap)" in html and "December 4, 2026" not in html
 
 
 def test_all_in_french_with_today(make_runbook, tmp_path):
