@@ -7,6 +7,7 @@ import os
 import re
 from html.parser import HTMLParser
 
+import pytest
 from diff_fixture import CANARY, SLOT, git
 from markdown_it import MarkdownIt
 
@@ -544,3 +545,32 @@ def test_working_tree_untouched(git_runbook, tmp_path):
     assert rb.git("stash", "list") == ""
     assert rb.git("worktree", "list").count("\n") == 1
     assert list(temp.iterdir()) == []  # the exported revisions are gone
+
+
+def test_same_answer_without_fork(git_runbook):
+    rb = git_runbook()
+    rb.replace(
+        "team.yml",
+        "absences:\n",
+        "absences:\n  - {person: ben, from: 2026-12-02, to: 2026-12-03}\n",
+    )
+    rb.replace("procedures/finance/invoices.md", "schedule: weekly fri", "schedule: weekly tue")
+    forked, _ = diff(rb)
+    in_process, _ = diff(rb, env={"RELEVE_NO_FORK": "1"})
+    assert forked == in_process
+    assert forked["coverage"]["procedures"]  # not trivially equal
+
+
+def test_background_job_result_and_error():
+    from releve.diff.background import start
+    from releve.diff.git import GitError
+
+    assert start(lambda: {"answer": [1, 2]})() == {"answer": [1, 2]}
+
+    def fails():
+        raise GitError("diff.bad_revision", rev="nope")
+
+    wait = start(fails)
+    with pytest.raises(GitError) as caught:
+        wait()
+    assert (caught.value.key, caught.value.args_) == ("diff.bad_revision", {"rev": "nope"})

@@ -45,10 +45,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..diff.background import start
     from ..diff.git import GitError, Revision, exported, merge_base, open_repo, resolve
     from ..diff.model import build
     from ..diff.report import json_view, markdown_view, text_view
-    from ..diff.snapshot import settings_of, take
+    from ..diff.snapshot import settings_of, take, take_revision
 
     root = root_of(args)
     _ = Translator(lang_of(root))
@@ -61,16 +62,11 @@ def run(args: argparse.Namespace) -> int:
         )
         with ExitStack() as stack:
             head_root = stack.enter_context(exported(repo, head)) if head.sha else root
-            base_root = stack.enter_context(exported(repo, base))
-            settings = settings_of(head_root)
+            settings = settings_of(head_root)  # the head's horizon and language lead
             end = horizon_end(today, settings.horizon)
-            diff = build(
-                take(base_root, base, today, today, end),
-                take(head_root, head, today, today, end),
-                today,
-                end,
-                settings.language,
-            )
+            base_side = start(lambda: take_revision(repo, base, today, today, end))
+            head_snapshot = take(head_root, head, today, today, end)
+            diff = build(base_side(), head_snapshot, today, end, settings.language)
             view = {"text": text_view, "json": json_view, "markdown": markdown_view}[args.format]
             output = view(diff, Translator(settings.language))
     except GitError as err:

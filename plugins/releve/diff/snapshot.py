@@ -17,7 +17,7 @@ from ..lint import lint_runbook
 from ..lint.engine import sane
 from ..model import Runbook, load_runbook
 from ..settings import Settings, load_settings
-from .git import Revision
+from .git import Repo, Revision, exported
 
 
 @dataclass
@@ -47,3 +47,9 @@ def take(root: Path, revision: Revision, today: date, start: date, end: date) ->
         coverage=compute(runbook, start, end),
         risks=single_points_of_failure(runbook),
     )
+
+
+def take_revision(repo: Repo, revision: Revision, today: date, start: date, end: date) -> Snapshot:
+    """Export a commit into a temporary folder and take its snapshot there."""
+    with exported(repo, revision) as root:
+        return take(root, revision, today, start, end)
