@@ -50,21 +50,21 @@ def verdict(diff: RunbookDiff, _: Translator) -> str:
     """One line: the effect on coverage, then new single points of failure and lint errors."""
     urgent = diff.cover.urgent_losing()
     if urgent:
-        days = _.n("diff.days", len(diff.urgent_lost_days()))
-        parts = [_.n("diff.verdict.urgent_lose", len(urgent), days=days)]
+        days = _("diff.days", n=len(diff.urgent_lost_days()))
+        parts = [_("diff.verdict.urgent_lose", n=len(urgent), days=days)]
     elif diff.cover.losing:
-        days = _.n("diff.days", len(diff.lost_days()))
-        parts = [_.n("diff.verdict.lose", len(diff.cover.losing), days=days)]
+        days = _("diff.days", n=len(diff.lost_days()))
+        parts = [_("diff.verdict.lose", n=len(diff.cover.losing), days=days)]
     elif diff.cover.gaining:
-        days = _.n("diff.days", len(diff.gained_days()))
-        parts = [_.n("diff.verdict.gain", len(diff.cover.gaining), days=days)]
+        days = _("diff.days", n=len(diff.gained_days()))
+        parts = [_("diff.verdict.gain", n=len(diff.cover.gaining), days=days)]
     else:
         parts = [_("diff.verdict.no_effect")]
     new_risks = [e for e in diff.risks.added if e.new]
     if new_risks:
-        parts.append(_.n("diff.verdict.spof", len(new_risks)))
+        parts.append(_("diff.verdict.spof", n=len(new_risks)))
     if diff.lint.errors_added:
-        parts.append(_.n("diff.verdict.lint_errors", len(diff.lint.errors_added)))
+        parts.append(_("diff.verdict.lint_errors", n=len(diff.lint.errors_added)))
     return "; ".join(parts)
 
 
@@ -325,4 +325,4 @@ def text_view(diff: RunbookDiff, _: Translator) -> str:
 
 
 def _counts(by_proc: dict[str, int], _: Translator) -> str:
-    return ", ".join(f"{pid} ({_.n('diff.days', n)})" for pid, n in sorted(by_proc.items()))
+    return ", ".join(f"{pid} ({_('diff.days', n=n)})" for pid, n in sorted(by_proc.items()))

@@ -67,4 +67,3 @@ class Translator:
         """The translated label `prefix.value` when the catalogue has one, else `value` as is."""
         key = f"{prefix}.{value}"
         return str(catalogue(self.lang).get(key) or catalogue("en").get(key) or value)
-
