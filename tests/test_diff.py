@@ -390,10 +390,10 @@ def test_markdown_read_back_french(git_runbook):
     )
     assert doc.open_details == 1  # coverage unfolds when something loses cover
     text = "".join(doc.text)
-    assert "trou : 2026-12-02 → 2026-12-03" in text
+    assert "trou : 2–3 déc. 2026" in text
     assert "Ben Okafor" in text and "triage (2 jours)" in text
     assert "Factures <script>alert(1)</script> | à envoyer" in text  # escaped, shown as typed
-    assert "absence : Ben Okafor, 2026-12-02 → 2026-12-03" in text
+    assert "absence : Ben Okafor, 2–3 déc. 2026" in text
 
 
 def test_markdown_english_verdict_and_plural(git_runbook):
@@ -574,3 +574,28 @@ def test_background_job_result_and_error():
     with pytest.raises(GitError) as caught:
         wait()
     assert (caught.value.key, caught.value.args_) == ("diff.bad_revision", {"rev": "nope"})
+
+
+def test_text_in_english_with_days_in_words(git_runbook):
+    rb = git_runbook()
+    away = "".join(
+        f"  - {{person: ben, from: 2026-12-{a}, to: 2026-12-{b}}}\n"
+        for a, b in (("01", "01"), ("03", "03"), ("11", "14"))
+    )
+    rb.replace("team.yml", "absences:\n", "absences:\n" + away)
+    rb.replace(
+        "team.yml", "- {person: chloe, from: 2026-12-14", "- {person: chloe, from: 2026-11-30"
+    )
+    rb.replace("procedures/finance/invoices.md", "schedule: weekly fri", "schedule: daily")
+    text, code = diff(rb, fmt="text")
+    assert code == 1
+    lines = text.splitlines()
+    assert lines[0].startswith("main (") and lines[0].endswith(") → working tree")
+    assert lines[1] == "coverage from November 23, 2026 to February 20, 2027"
+    assert lines[3] == "1 urgent procedure loses cover on 2 days"
+    # runs of working days ("; " between them: English dates hold commas), a weekend inside
+    # one; Babel puts thin spaces around the dash
+    assert "    lost (gap): Dec 1, 2026; Dec 3, 2026" in lines
+    assert "    lost (gap): Dec 1, 2026; Dec 3, 2026; Dec 11\u2009–\u200915, 2026" in lines
+    assert "  + absence: Chloé Dubois, Nov 30\u2009–\u2009Dec 18, 2026" in lines
+    assert "  - absence: Chloé Dubois, Dec 14\u2009–\u200918, 2026" in lines

@@ -14,6 +14,7 @@ from datetime import date
 from ..coverage.rule import GAP, NO_ACCESS
 from ..findings import Finding
 from ..i18n import Translator
+from ..i18n.formats import format_day, format_period
 from ..model import Procedure
 from ..views.render import render
 from .model import RunbookDiff
@@ -38,12 +39,9 @@ def spans(days: list[date], workdays: list[date]) -> list[tuple[date, date, int]
     return out
 
 
-def span_text(days: list[date], workdays: list[date]) -> str:
-    """`2026-12-21 → 2026-12-24, 2027-01-04`."""
-    return ", ".join(
-        a.isoformat() if a == b else f"{a.isoformat()} → {b.isoformat()}"
-        for a, b, _ in spans(days, workdays)
-    )
+def span_text(days: list[date], workdays: list[date], lang: str) -> str:
+    """Runs of days in words, `21–24 déc. 2026; 4 janv. 2027` (`;`: English dates hold commas)."""
+    return "; ".join(format_period(a, b, lang) for a, b, _ in spans(days, workdays))
 
 
 def verdict(diff: RunbookDiff, _: Translator) -> str:
@@ -218,7 +216,7 @@ def context(diff: RunbookDiff, _: Translator) -> dict:
         "verdict": verdict(diff, _),
         "base": revision_label(diff, "base", _),
         "head": revision_label(diff, "head", _),
-        "when": lambda days: span_text(days, workdays),
+        "when": lambda days: span_text(days, workdays, _.lang),
         "value": lambda field, value: change_text(field, value, _),
         "name": diff.name,
         "names": lambda people: " + ".join(diff.name(x) for x in people),
@@ -236,9 +234,11 @@ def text_view(diff: RunbookDiff, _: Translator) -> str:
     """Plain text for a terminal: the verdict, then each section indented."""
     c = context(diff, _)
     when, value, name, colon = c["when"], c["value"], c["name"], c["colon"]
+    period = lambda a, b: format_period(a, b, _.lang)  # noqa: E731
+    day = lambda d: format_day(d, _.lang, "medium")  # noqa: E731
     out = [
         _("diff.header", base=c["base"], head=c["head"]),
-        _("diff.period", start=diff.start.isoformat(), end=diff.end.isoformat()),
+        _("diff.period", start=diff.start, end=diff.end),
         "",
         c["verdict"],
     ]
@@ -296,15 +296,15 @@ def text_view(diff: RunbookDiff, _: Translator) -> str:
 
     t = diff.team
     team = [
-        f"+ {_('diff.absence')}{colon}{name(a.person)} {a.start} → {a.end}"
+        f"+ {_('diff.absence')}{colon}{name(a.person)}, {period(a.start, a.end)}"
         for a in t.absences_added
     ]
-    team += [f"- {_('diff.absence')}{colon}{name(a.person)} {a.start} → {a.end}"
+    team += [f"- {_('diff.absence')}{colon}{name(a.person)}, {period(a.start, a.end)}"
              for a in t.absences_removed]  # fmt: skip
     team += [f"+ {_('diff.person')}{colon}{name(x)}" for x in t.people_added]
     team += [f"- {_('diff.person')}{colon}{name(x)}" for x in t.people_removed]
-    team += [f"+ {_('diff.holiday')}{colon}{d}" for d in t.holidays_added]
-    team += [f"- {_('diff.holiday')}{colon}{d}" for d in t.holidays_removed]
+    team += [f"+ {_('diff.holiday')}{colon}{day(d)}" for d in t.holidays_added]
+    team += [f"- {_('diff.holiday')}{colon}{day(d)}" for d in t.holidays_removed]
     if t.workdays:
         team.append(_("diff.workdays_changed"))
     section(_("diff.team"), team)
@@ -316,7 +316,7 @@ def text_view(diff: RunbookDiff, _: Translator) -> str:
     ]
     vault += [f"+ {_('diff.credential')}{colon}{i}" for i in v.added]
     vault += [f"- {_('diff.credential')}{colon}{i}" for i in v.removed]
-    vault += [f"{_('diff.rotated')}{colon}{i} ({a or '—'} → {b or '—'})" for i, a, b in v.rotated]
+    vault += [f"{_('diff.rotated')}{colon}{i} ({day(a)} → {day(b)})" for i, a, b in v.rotated]
     vault += [f"{_('diff.credential_changed')}{colon}{i} ({', '.join(w)})" for i, w in v.changed]
     section(_("diff.vault"), vault)
     if diff.empty():
