@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from markupsafe import Markup
+
 from ..coverage.rule import GAP, NO_ACCESS
 from ..findings import Finding
-from ..i18n import Translator
+from ..i18n import Translator, t
 from ..i18n.formats import format_day, format_period
 from ..model import Procedure
-from ..views.render import render
+from ..views.render import md_text, render
 from .model import RunbookDiff
 
 STATUSES = (GAP, NO_ACCESS)
@@ -41,7 +43,23 @@ def spans(days: list[date], workdays: list[date]) -> list[tuple[date, date, int]
 
 def span_text(days: list[date], workdays: list[date], lang: str) -> str:
     """Runs of days in words, `21–24 déc. 2026; 4 janv. 2027` (`;`: English dates hold commas)."""
-    return "; ".join(format_period(a, b, lang) for a, b, _ in spans(days, workdays))
+    separator = t(lang, "diff.separator")
+    return separator.join(format_period(a, b, lang) for a, b, _ in spans(days, workdays))
+
+
+def md_ticks(text: str) -> Markup:
+    """A message for Markdown: prose escaped, its `code` parts kept as code spans.
+
+    Inside a code span nothing is HTML or Markdown, so only line breaks (which
+    could end the span's paragraph) are taken out.
+    """
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an odd backtick: no code span at all
+        return md_text(text)
+    return Markup("".join(
+        md_text(part) if index % 2 == 0 else "`" + " ".join(part.splitlines()) + "`"
+        for index, part in enumerate(parts)
+    ))  # fmt: skip
 
 
 def verdict(diff: RunbookDiff, _: Translator) -> str:
@@ -63,7 +81,7 @@ def verdict(diff: RunbookDiff, _: Translator) -> str:
         parts.append(_("diff.verdict.spof", n=len(new_risks)))
     if diff.lint.errors_added:
         parts.append(_("diff.verdict.lint_errors", n=len(diff.lint.errors_added)))
-    return "; ".join(parts)
+    return _("diff.separator").join(parts)
 
 
 def _proc(p: Procedure) -> dict:
@@ -223,6 +241,7 @@ def context(diff: RunbookDiff, _: Translator) -> dict:
         "title_of": lambda pid: diff.procedure(pid).title if diff.procedure(pid) else pid,
         "status": lambda s: _("diff.status." + s),
         "colon": _("diff.colon"),
+        "md_ticks": md_ticks,
     }
 
 
@@ -267,7 +286,7 @@ def text_view(diff: RunbookDiff, _: Translator) -> str:
             parts.append(_("diff.owned_lost", n=person.lost))
         if person.gained:
             parts.append(_("diff.owned_gained", n=person.gained))
-        cov.append(f"{name(person.person)}{colon}" + "; ".join(parts))
+        cov.append(f"{name(person.person)}{colon}" + _("diff.separator").join(parts))
     section(_("diff.coverage"), cov)
 
     p = diff.procedures
