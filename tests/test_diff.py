@@ -599,3 +599,23 @@ def test_text_in_english_with_days_in_words(git_runbook):
     assert "    lost (gap): Dec 1, 2026; Dec 3, 2026; Dec 11\u2009–\u200915, 2026" in lines
     assert "  + absence: Chloé Dubois, Nov 30\u2009–\u2009Dec 18, 2026" in lines
     assert "  - absence: Chloé Dubois, Dec 14\u2009–\u200918, 2026" in lines
+
+
+def test_lint_messages_keep_code_spans_in_markdown():
+    from releve.diff.report import md_ticks
+
+    assert md_ticks("run `releve codeowners -o x` then *commit*") == (
+        "run `releve codeowners -o x` then \\*commit\\*"
+    )
+    assert md_ticks("a <b> `<b>` c") == "a &lt;b&gt; `<b>` c"  # raw in a code span: shown as is
+    assert md_ticks("odd ` tick") == "odd \\` tick"
+    assert md_ticks("`two\n\nlines`") == "`two  lines`"  # a blank line would end the span
+
+
+def test_folder_of_a_repository_without_runbook(git_runbook):
+    rb = git_runbook()
+    (rb.root / "notes").mkdir()
+    done = releve("diff", "--root", "notes", cwd=rb.root, env=NO_CI)
+    assert one_line_error(done) == (
+        "releve: notes: holds neither mkdocs.yml nor team.yml; give --root the runbook folder"
+    )

@@ -46,7 +46,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..diff.background import start
-    from ..diff.git import GitError, Revision, exported, merge_base, open_repo, resolve
+    from ..diff.git import (
+        GitError,
+        Revision,
+        exported,
+        holds_runbook,
+        merge_base,
+        open_repo,
+        resolve,
+    )
     from ..diff.model import build
     from ..diff.report import json_view, markdown_view, text_view
     from ..diff.snapshot import settings_of, take, take_revision
@@ -60,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         base = (
             resolve(repo, args.base) if args.base else merge_base(repo, head if head.sha else None)
         )
+        if not any(holds_runbook(repo, rev, root) for rev in (head, base)):
+            raise CommandError(f"{args.root}: {_('lint.not_runbook')}")
         with ExitStack() as stack:
             head_root = stack.enter_context(exported(repo, head)) if head.sha else root
             settings = settings_of(head_root)  # the head's horizon and language lead

@@ -139,6 +139,15 @@ def merge_base(repo: Repo, head: Revision | None = None) -> Revision:
     return Revision(branch, out)  # shown as the branch: where the work left it
 
 
+def holds_runbook(repo: Repo, revision: Revision, root: Path) -> bool:
+    """Whether the runbook folder has mkdocs.yml or team.yml at `revision` (None: on disk)."""
+    names = ("mkdocs.yml", "team.yml")
+    if revision.sha is None:
+        return any((root / name).is_file() for name in names)
+    paths = [repo.prefix + name for name in names]
+    return bool(repo.git("ls-tree", "--name-only", revision.sha, "--", *paths, check=False).strip())
+
+
 @dataclass(frozen=True)
 class Entry:
     mode: str
