@@ -36,16 +36,18 @@ absences:
   - {person: ben, from: 2026-12-15, to: 2026-12-15}
 """
 
-SLOT = '{iterations: 600000, salt: "c2FsdA==", nonce: "bm9uY2U=", key: "' + CANARY + '"}'
+SLOT = '{generation: 1, ephemeral: "ZXBo", nonce: "bm9uY2U=", key: "' + CANARY + '"}'
 
 VAULT = f"""\
-version: 1
+version: 2
 audiences:
   ops:
+    generation: 1
     slots:
       ana: {SLOT}
       ben: {SLOT}
   finance:
+    generation: 1
     slots:
       ben: {SLOT}
       chloe: {SLOT}
@@ -56,13 +58,13 @@ credentials:
     url: "https://mail.example/"
     rotated: 2026-10-01
     fields:
-      password: {{nonce: "bm9uY2Vub25jZQ==", value: "{CANARY}"}}
+      password: {{generation: 1, nonce: "bm9uY2Vub25jZQ==", value: "{CANARY}"}}
   bank:
     label: Bank portal
     audience: finance
     rotated: 2026-09-01
     fields:
-      password: {{nonce: "bm9uY2Vub25jZQ==", value: "{CANARY}"}}
+      password: {{generation: 1, nonce: "bm9uY2Vub25jZQ==", value: "{CANARY}"}}
 """
 
 TRIAGE = """\

@@ -212,9 +212,9 @@ def test_same_schedule_in_other_words_is_no_change(git_runbook):
 def test_credential_holder_revoked(git_runbook):
     rb = git_runbook()
     vault = rb.read("vault.yml")
-    ops = f"  ops:\n    slots:\n      ana: {SLOT}\n      ben: {SLOT}\n"
+    ops = f"    slots:\n      ana: {SLOT}\n      ben: {SLOT}\n"
     assert ops in vault
-    rb.write("vault.yml", vault.replace(ops, f"  ops:\n    slots:\n      ana: {SLOT}\n"))
+    rb.write("vault.yml", vault.replace(ops, f"    slots:\n      ana: {SLOT}\n"))
     rb.replace("vault.yml", "rotated: 2026-09-01", "rotated: 2026-11-20")
     rb.commit("revoke ben from ops; rotate the bank password")
     report, code = diff(rb, "HEAD~1", "HEAD")
