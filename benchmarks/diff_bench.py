@@ -51,10 +51,8 @@ def change(root: Path) -> None:
         text = path.read_text(encoding="utf-8")
         if index % 3 == 0:
             text = re.sub(r"backup: \[[^\]]*\]", "backup: []", text)
-        elif index % 3 == 1:
-            text = text.replace(
-                "frequency: hebdomadaire", "frequency: hebdomadaire\nschedule: weekly tue"
-            )
+        elif index % 3 == 1:  # generated pages have a schedule: move it to Tuesdays
+            text = re.sub(r"^schedule: .*$", "schedule: weekly tue", text, count=1, flags=re.M)
         else:
             text = text.replace("## Étapes", "## Étapes\n\nNouvelle étape ajoutée.")
         path.write_text(text, encoding="utf-8")
