@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from difflib import SequenceMatcher
 
 from ..coverage.model import PRIORITY_RANK, Risk
 from ..findings import ERROR, Finding
@@ -17,9 +16,10 @@ from ..model import Procedure, Runbook
 
 # Fields a reviewer must see change, in the order they are shown.
 FIELDS = ("title", "service", "owner", "backup", "priority", "schedule", "credentials", "clients")
-# Renamed with edits: bodies this similar pair up when few procedures are left unmatched.
+# Renamed with edits: bodies sharing this share of their lines pair up, when at most
+# MAX_FUZZY_PAIRS (removed x added) are left to compare.
 SIMILAR = 0.75
-MAX_FUZZY_PAIRS = 2_500
+MAX_FUZZY_PAIRS = 40_000
 
 
 @dataclass(frozen=True)
@@ -95,15 +95,25 @@ def _match_by(removed: list[Procedure], added: list[Procedure], key) -> list[Pai
     return [_pair(before[k], after[k], "content") for k in before.keys() & after.keys()]
 
 
+def _lines(proc: Procedure) -> frozenset[str]:
+    return frozenset(line.strip() for line in proc.body.splitlines() if line.strip())
+
+
+def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of lines in common: cheap enough for every pair, and what "lightly edited" means."""
+    return len(a & b) / max(len(a), len(b), 1)
+
+
 def _fuzzy(removed: list[Procedure], added: list[Procedure]) -> list[Pair]:
-    """Renamed and edited: the most similar body, when few are left to compare."""
+    """Renamed and edited: the most similar body (by lines), when few are left to compare."""
     if not removed or not added or len(removed) * len(added) > MAX_FUZZY_PAIRS:
         return []
+    old_lines, new_lines = [_lines(p) for p in removed], [_lines(p) for p in added]
     scored = sorted(
         (
-            (SequenceMatcher(None, old.body, new.body, autojunk=False).ratio(), i, j)
-            for i, old in enumerate(removed)
-            for j, new in enumerate(added)
+            (_similarity(a, b), i, j)
+            for i, a in enumerate(old_lines)
+            for j, b in enumerate(new_lines)
         ),
         reverse=True,
     )
