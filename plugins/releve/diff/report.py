@@ -54,7 +54,7 @@ def md_ticks(text: str) -> Markup:
     could end the span's paragraph) are taken out.
     """
     parts = str(text).split("`")
-    if len(parts) % 2 == 0:  # an odd backtick: no code span at all
+    if len(parts) % 2 == 0:  # an unpaired backtick: no code span at all
         return md_text(text)
     return Markup("".join(
         md_text(part) if index % 2 == 0 else "`" + " ".join(part.splitlines()) + "`"
