@@ -216,3 +216,14 @@ def chromium():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def git_runbook(tmp_path: Path) -> Callable[..., object]:
+    """A small runbook committed in a real git repository (tests/diff_fixture.py)."""
+    from diff_fixture import GitRunbook
+
+    def factory(lang: str = "en", subdir: str = "") -> GitRunbook:
+        return GitRunbook(tmp_path / "repo", lang, subdir)
+
+    return factory

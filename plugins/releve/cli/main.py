@@ -21,6 +21,7 @@ COMMANDS = (
     "releve.cli.binder_cmd",
     "releve.cli.coverage_cmd",
     "releve.cli.agenda_cmd",
+    "releve.cli.diff_cmd",
 )
 
 

@@ -1,0 +1,1 @@
+"""`releve diff`: what a change does to the runbook, compared through the model."""
