@@ -113,6 +113,127 @@ NOT_SECRETS = [
 ]
 
 
+# Issue 11: the ways people really write passwords (all made up).
+NBSP, NNBSP = "\u00a0", "\u202f"
+WRITTEN_LIKE_PEOPLE = [
+    # French typography: a no-break or narrow no-break space before the colon, fullwidth colon
+    (f"Mot de passe{NBSP}: Soleil2024!", "password"),
+    (f"Mot de passe{NNBSP}: Soleil2024!", "password"),
+    (f"mdp{NBSP}: Chat#Noir88", "password"),
+    (f"**Mot de passe**{NNBSP}: `Erable2026`", "password"),
+    (f"PIN{NBSP}: 4821", "password"),
+    (f"Code d'accès{NNBSP}: 7391#", "password"),
+    ("Mot de passe ： Soleil2024!", "password"),
+    ("Mot de passe：Soleil2024!", "password"),
+    ("Password：Hunter2024", "password"),
+    # the label in a table header, the values in the rows
+    (
+        "| Service | Identifiant | Mot de passe |\n|---|---|---|\n| Banque | marie | Soleil2024! |",
+        "password",
+    ),
+    (
+        "| Site | Login | Password |\n| --- | --- | --- |\n| Bank | ops@acme.example | Hunter2024 |",
+        "password",
+    ),
+    ("| Outil | MDP |\n|:--|:--:|\n| Drive | Erable2026 |", "password"),
+    ("Outil | NIP\n--- | ---\nTerminal | 4821", "password"),
+    (f"| Porte | Code d'accès{NBSP}|\n|---|---|\n| Arrière | 7391# |", "password"),
+    # configuration lines
+    ("KEY_PASSWORD=Erable2026", "password"),
+    ("SMTP_PASS: Erable2026", "password"),
+    ("export MYSQL_PWD='Chat#Noir88'", "password"),
+    ('"password": "Soleil2024!"', "password"),
+    ("{'db_password': 'Soleil2024!'}", "password"),
+    ('    "smtpPassword" : "Hunter2024",', "password"),
+    ("'pwd' => 'Tr0ub4dor'", "password"),
+    ("spring.datasource.password=Erable2026", "password"),
+    # shorthand labels
+    ("pw: Erable2026", "password"),
+    ("PW = Erable2026", "password"),
+    ("pass: Erable2026", "password"),
+    ("Pass : Erable2026", "password"),
+    ("identifiants : marie / Soleil2024!", "password"),
+    ("Identifiants : `marie.t / Soleil2024`", "password"),
+    ("user / pass : admin / Admin2024", "password"),
+    ("login/mdp : compta / Erable2026", "password"),
+    ("Username/Password: admin/Hunter2024", "password"),
+    ("Identifiant / mot de passe : marie / Soleil2024!", "password"),
+    ("Credentials: ops-team / Winter2026!", "password"),
+    # the label a few words before the colon (or the verb)
+    ("Mot de passe du portail de la banque Desjardins pour la clinique : Soleil2024!", "password"),
+    ("Le mot de passe du Wi-Fi du bureau de la clinique est Erable2026", "password"),
+    ("The password for the shared Gmail account of the office is Winter2026", "password"),
+    ("Password for the bank portal (ops account): Hunter2024", "password"),
+    ("Wi-Fi : réseau Clinique, mot de passe Erable2026", "password"),
+    ("- mot de passe Erable2026", "password"),
+    ("clé WPA : Erable2026!", "password"),
+    ("Wi-Fi key: Winter2026", "password"),
+]
+WRITTEN_LIKE_PEOPLE_NOT_SECRETS = [
+    f"Mot de passe{NBSP}: voir [[cred:banque]]",
+    f"Mot de passe{NNBSP}: ********",
+    f"Mot de passe{NBSP}: personnel, jamais partagé.",
+    "Mot de passe ： voir le coffre",
+    f"Montant{NNBSP}: 1{NNBSP}250,00{NBSP}$ ; heure{NBSP}: 09{NBSP}h{NBSP}30",
+    "| Service | Mot de passe |\n|---|---|\n| Banque | [[cred:banque]] |\n| Drive | voir le coffre |",
+    "| Étape | Qui | Mot de passe |\n|---|---|---|\n| 1 | Marie | personnel |",
+    "| Mot de passe oublié ? | Procédure |\n|---|---|\n| Portail | Cliquer sur Réinitialiser2 |",
+    "| Client | Code postal |\n|---|---|\n| Acme | H2X 1Y4 |",
+    "| Password policy | Value |\n|---|---|\n| Length | 12 |",
+    "PASSWORD_MIN_LENGTH=12",
+    "token_ttl: 3600",
+    '"password": "${DB_PASSWORD}"',
+    'password = os.environ["DB_PASSWORD"]',
+    "DB_PASSWORD=<mot de passe du coffre>",
+    "Changer le mot de passe Office365 de Marie.",
+    "Réinitialiser le mot de passe Windows11 du poste d'accueil.",
+    "Boarding pass: gate B12",
+    "Pass : aller au bureau 204 et demander Julie.",
+    "Identifiants : ceux de Marie (voir le coffre).",
+    "Identifiant : marie.tremblay@example.ca",
+    "user / pass : voir [[cred:portail]]",
+    "PW: see the vault",
+    "Le mot de passe Wi-Fi est affiché à l'accueil.",
+    "Password requirements for the portal: 12 characters minimum.",
+    "Password expiry for Office 365: 90 days.",
+    "PIN pad at the front desk: Model X200",
+    "Le code d'accès du stationnement change le 2026-12-01.",
+    "Passer le relais à 14 h : Julie prend la boîte partagée.",
+    "Le mot de passe du portail de la banque : demander à Marie.",
+    "Password for the bank portal (ops account): ask Marie",
+    "Compass heading: N45E",
+    "Bypass the filter: Settings > Rules > Off",
+    "that holder's own passphrase: PBKDF2-HMAC-SHA256, at least 600,000 iterations",
+    "Every secret field is AES-256-GCM with a fresh random nonce.",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), WRITTEN_LIKE_PEOPLE)
+def test_password_written_like_people_is_found(text, kind):
+    hits = scan_text(text)
+    assert [h.kind for h in hits] == [kind], hits
+
+
+@pytest.mark.parametrize("text", WRITTEN_LIKE_PEOPLE_NOT_SECRETS)
+def test_prose_like_people_write_is_not_a_secret(text):
+    assert scan_text(text) == []
+
+
+def test_table_hit_points_at_the_cell():
+    text = "| Service | Mot de passe |\n|---|---|\n| Banque | Soleil2024! |\n| Drive | Erable2026 |"
+    hits = scan_text(text)
+    assert [(h.line, h.column) for h in hits] == [(2, 12), (3, 11)]
+
+
+def test_sample_procedures_have_no_false_positive():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    runbook = load_runbook(root)
+    findings = [f for f in lint_runbook(runbook, date(2026, 11, 23)) if f.code == "RB009"]
+    assert findings == []
+
+
 @pytest.mark.parametrize(("text", "kind"), SECRETS)
 def test_secret_is_found(text, kind):
     hits = scan_text(text)

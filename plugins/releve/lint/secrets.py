@@ -3,9 +3,18 @@
 What is detected, on every body line and every front-matter value:
 
 - a value after a password label, in French or English (password, mot de passe,
-  mdp, pwd, passcode, PIN, NIP, code d'accès...), when it looks like a secret
-  rather than prose: it has digits or symbols, or mixed case; a PIN label wants
-  digits. A lone lowercase word is not flagged (too close to prose);
+  mdp, pwd, pw, pass, passcode, PIN, NIP, code d'accès, clé WPA...), when it looks
+  like a secret rather than prose: it has digits or symbols, or mixed case; a PIN
+  label wants digits. A lone lowercase word is not flagged (too close to prose).
+  The label may come a few words before the separator ("mot de passe du portail de
+  la banque : ..."), with French typography (a no-break or narrow no-break space
+  before the colon, a fullwidth colon), or at the start of an item without one
+  ("- mot de passe Erable2026");
+- a login pair after a credentials label (identifiants, credentials, user / pass,
+  login/mdp...): `marie / Soleil2024!`;
+- a password column in a Markdown table: the label in the header, values in the rows;
+- configuration lines whose key ends in a password word: `KEY_PASSWORD=...`,
+  `"password": "..."`, `smtpPassword: ...`, `spring.datasource.password=...`;
 - API keys and tokens with a known provider prefix (AWS, GitHub, GitLab, Slack,
   Stripe, Google, OpenAI, SendGrid, Twilio, npm, Shopify, JWTs...);
 - long random-looking strings (length, character classes, Shannon entropy),
@@ -43,22 +52,87 @@ class Hit:
 
 # --- password labels --------------------------------------------------------
 
+# French typography puts a no-break (or narrow no-break) space before a colon, and some
+# keyboards type a fullwidth colon: all become plain ASCII before matching. Each maps to
+# one character, so offsets, lines and columns stay those of the original text.
+_TYPOGRAPHY = str.maketrans(
+    {
+        **dict.fromkeys(
+            "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u205f\u3000", " "
+        ),
+        "\uff1a": ":",  # fullwidth colon
+        "\ufe55": ":",  # small colon
+        "\ufe13": ":",  # vertical colon
+        "\uff1d": "=",  # fullwidth equals
+        "\uff5c": "|",  # fullwidth vertical line
+    }
+)
+
 _LABELS = (
     r"pass(?:e|\s?words?|wd|phrase|code)|pwd|mdp|mots?[\s_-]de[\s_-]passe|"
     r"codes?[\s_-]d['’]?acc[eè]s|(?:code[\s_-])?(?:pin|nip)(?:[\s_-]code)?|"
-    r"secret|login[\s_-]password|identifiants?[\s_-]de[\s_-]connexion[\s_-]mot[\s_-]de[\s_-]passe"
+    r"secret|login[\s_-]password|identifiants?[\s_-]de[\s_-]connexion[\s_-]mot[\s_-]de[\s_-]passe|"
+    r"(?:cl[eé]|key)[\s_-](?:wpa2?|wi-?fi|wep)|(?:wpa2?|wi-?fi)[\s_-](?:key|psk|passphrase)"
 )
 _PIN_LABEL = re.compile(r"pin|nip|code", re.IGNORECASE)
+_SEP = r"(?P<sep>:=|=|:|\||->|→|\b(?:is|was|est|était|sera)\b)"
 _LABEL = re.compile(
     r"(?<![\w-])(?P<label>" + _LABELS + r")(?![\w-])[*_`]*"
-    r"(?P<between>(?:[ \t]+[^\s:=|]{1,24}){0,4}?)"
-    r"[ \t]*(?P<sep>:=|=|:|\||->|→|\b(?:is|was|est|était|sera)\b)[ \t]*(?P<value>[^\n|]*)",
+    r"(?P<between>(?:[ \t]+[^\s:=|]{1,24}){0,10}?)"
+    r"[ \t]*" + _SEP + r"[ \t]*(?P<value>[^\n|]*)",
     re.IGNORECASE,
 )
+# Shorthands too common in prose to take words between them and the separator.
+_SHORT_LABEL = re.compile(
+    r"(?<![\w-])(?P<label>pw|pass)(?![\w-])[*_`]*[ \t]*(?P<sep>:=|=|:)[ \t]*(?P<value>[^\n|]*)",
+    re.IGNORECASE,
+)
+# A label with no separator, alone at the start of an item or after a comma, its value
+# ending the line: "- mot de passe Erable2026", "Wi-Fi : réseau X, mot de passe Erable2026".
+_BARE_LABEL = re.compile(
+    r"(?:^|(?<=[,;(]))[ \t]*(?:[-*+•][ \t]+)?[*_`]*(?P<label>" + _LABELS + r")(?![\w-])[*_`]*"
+    r"[ \t]+(?P<value>[^\s,;()]+)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A login and its password together: "identifiants : marie / Soleil2024!".
+_PAIR_LABELS = (
+    r"identifiants?|credentials?|creds|"
+    r"(?:user(?:name)?|login|identifiant|utilisateur|id|e-?mail|courriel)[ \t]*/[ \t]*"
+    r"(?:pass(?:word)?|mdp|pwd|pw|mot[ \t]de[ \t]passe|code)"
+)
+_PAIR_LABEL = re.compile(
+    r"(?<![\w-])(?P<label>" + _PAIR_LABELS + r")(?![\w-])[*_`]*"
+    r"[ \t]*(?P<sep>:=|=|:|\||->|→)[ \t]*(?P<value>[^\n|]*)",
+    re.IGNORECASE,
+)
+# A configuration line: an identifier (maybe quoted), `=`, `:` or `=>`, a value.
+_CONFIG = re.compile(
+    r"(?<![\w.\-\"'])[\"']?(?P<key>[A-Za-z_][\w.-]{0,80})[\"']?[ \t]*(?P<sep>=>|:=|=|:)[ \t]*"
+    r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s,;}]+)"
+)
+_KEY_PARTS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_KEY_WORDS = {"password", "passwd", "pass", "pwd", "pw", "mdp", "passphrase", "passcode",
+              "secret", "pin", "nip", "psk", "motdepasse"}  # fmt: skip
 _KEY_LABEL = re.compile(r"(?:" + _LABELS + r")", re.IGNORECASE)
+# A table header cell that names a password column.
+_HEADER_LABEL = re.compile(r"(?:" + _LABELS + r"|pw|pass)", re.IGNORECASE)
+_HEADER_PAIR = re.compile(r"(?:" + _PAIR_LABELS + r")", re.IGNORECASE)
+_DELIMITER_ROW = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?[ \t]*$")
+
+
+def password_key(key: str) -> bool:
+    """A key that names a password: `mdp`, `KEY_PASSWORD`, `smtpPassword`, `db.pass`."""
+    if _KEY_LABEL.fullmatch(key):
+        return True
+    parts = _KEY_PARTS.findall(key)
+    return bool(parts) and parts[-1].lower() in _KEY_WORDS
+
+
 _WRAP = "`*\"'«»“”‘’ \t"
 _PLACEHOLDER = re.compile(
-    r"^(?:[*x•·.?_#-]+|<[^>]*>|\{[^}]*\}|\$\{?\w+\}?|%\w+%|\[[^\]]*\]|\(.*)$", re.IGNORECASE
+    r"^(?:[*x•·.?_#-]+|<[^>]*>|\{[^}]*\}|\$\{?\w+\}?|%\w+%|\[[^\]]*\]|\(.*"
+    r"|[A-Za-z_][\w.]*[\[(].*)$",  # code that reads it: os.environ["X"], getenv(...)
+    re.IGNORECASE,
 )
 _BENIGN = re.compile(
     r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail
@@ -67,7 +141,8 @@ _BENIGN = re.compile(
     r"|\d{1,2}[:h]\d{2}"  # time
     r"|\+?\(?\d[\d ().-]{6,}\d"  # phone
     r"|[$€£]?\d{1,3}(?:[ ,.\u202f]\d{3})*(?:[.,]\d{2})?\s?[$€£]"  # amount with currency
-    r"|[$€£]\d[\d ,.]*)$"
+    r"|[$€£]\d[\d ,.]*"
+    r"|(?=[\w-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+){2,})$"  # a standard's name: AES-256-GCM
 )
 _STOPWORDS = {
     "none",
@@ -123,6 +198,76 @@ def _password_value(label: str, sep: str, value: str) -> bool:
     if _PIN_LABEL.search(label) and re.fullmatch(r"\d{4,12}[#*]?", first):
         return True  # PIN 4821, code d'accès 4821#
     return _strong(first)
+
+
+def _pair_value(value: str) -> bool:
+    """`login / password` (or `login password`) whose second part looks like a password."""
+    value = value.strip().strip(_WRAP)
+    if not value or "[[cred:" in value:
+        return False
+    if "/" in value:
+        second = value.split("/", 1)[1]
+    else:
+        tokens = value.split()
+        if len(tokens) != 2:
+            return False
+        second = tokens[1]
+    return _password_value("password", ":", second)
+
+
+def _cells(line: str) -> list[tuple[int, str]]:
+    """(offset, text) of each cell of a Markdown table row, outer pipes optional."""
+    cells, start = [], 0
+    if "\\|" in line:  # escaped pipes are cell text
+        for match in re.finditer(r"(?<!\\)\|", line):
+            cells.append((start, line[start : match.start()]))
+            start = match.end()
+        cells.append((start, line[start:]))
+    else:
+        for part in line.split("|"):
+            cells.append((start, part))
+            start += len(part) + 1
+    if cells and not cells[0][1].strip():
+        cells = cells[1:]  # leading pipe
+    if cells and not cells[-1][1].strip():
+        cells = cells[:-1]  # trailing pipe
+    return cells
+
+
+def _table_hits(text: str) -> Iterator[int]:
+    """Offsets of password cells in tables whose header names a password column."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    index = 0
+    while index + 1 < len(lines):
+        header, delimiter = lines[index], lines[index + 1]
+        if not ("|" in header and "-" in delimiter and _DELIMITER_ROW.match(delimiter)):
+            index += 1
+            continue
+        columns = {}
+        for column, (_, cell) in enumerate(_cells(header)):
+            name = cell.strip().strip("*_` :")
+            if _HEADER_PAIR.fullmatch(name):
+                columns[column] = None
+            elif _HEADER_LABEL.fullmatch(name):
+                columns[column] = name
+        index += 2
+        while index < len(lines) and "|" in lines[index]:
+            if not columns:
+                index += 1
+                continue
+            cells = _cells(lines[index])
+            for column, label in columns.items():
+                if column < len(cells):
+                    offset, cell = cells[column]
+                    found = (
+                        _pair_value(cell) if label is None else _password_value(label, "|", cell)
+                    )
+                    if found:
+                        yield starts[index] + offset + len(cell) - len(cell.lstrip())
+            index += 1
 
 
 # --- provider tokens, keys, URLs --------------------------------------------
@@ -299,7 +444,8 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
-_LABEL_HINTS = ("pass", "pwd", "mdp", "code", "pin", "nip", "secret")
+_LABEL_HINTS = ("pass", "pwd", "pw", "mdp", "code", "pin", "nip", "secret", "ident", "creden",
+                "creds", "wpa", "wi-fi", "wifi", "psk")  # fmt: skip
 # Cards and IBANs written in groups ("4111 1111 1111 1111", "FR76 3000 6000 ..."); written
 # without spaces they are long words, examined on their own.
 _DIGIT_RUN = re.compile(r"\d[\d -]{8,}\d")
@@ -323,6 +469,7 @@ def _find(text: str) -> Iterator[tuple[int, str]]:
     Cheap substring tests decide which patterns may match, so a page without a
     label, a long word or grouped digits costs a few scans at C speed.
     """
+    text = text.translate(_TYPOGRAPHY)  # same length: offsets are the original's
     if "PRIVATE KEY" in text:
         for match in _PRIVATE_KEY.finditer(text):
             yield match.start(), "private_key"
@@ -332,9 +479,23 @@ def _find(text: str) -> Iterator[tuple[int, str]]:
                 yield match.start(1), "url_password"
     lower = text.lower()
     if any(hint in lower for hint in _LABEL_HINTS):
-        for match in _LABEL.finditer(text):
-            if _password_value(match.group("label"), match.group("sep"), match.group("value")):
+        for pattern in (_LABEL, _SHORT_LABEL):
+            for match in pattern.finditer(text):
+                if _password_value(match.group("label"), match["sep"], match.group("value")):
+                    yield match.start("value"), "password"
+        for match in _BARE_LABEL.finditer(text):
+            if _password_value(match.group("label"), "", match.group("value")):
                 yield match.start("value"), "password"
+        for match in _PAIR_LABEL.finditer(text):
+            if _pair_value(match.group("value")):
+                yield match.start("value"), "password"
+        for match in _CONFIG.finditer(text):
+            key, value = match.group("key"), match.group("value")
+            if password_key(key) and _password_value(key, match["sep"], value.strip("\"'")):
+                yield match.start("value"), "password"
+        if "|" in text:
+            for offset in _table_hits(text):
+                yield offset, "password"
     for match in _DIGIT_RUN.finditer(text):  # cards and IBANs written in groups
         start = match.start()
         run = match.group()
@@ -439,7 +600,7 @@ def _meta_hits(page: Any) -> Iterator[tuple[Pos, str]]:
     for path, key, value in _scalars(meta, ""):
         pos = page.positions.get(path, page.pos)
         text = str(value)
-        if _KEY_LABEL.fullmatch(key) and _password_value(key, ":", text):
+        if password_key(key) and _password_value(key, ":", text):
             yield pos, "password"
             continue
         block = "\n" in text
