@@ -132,7 +132,8 @@ WRITTEN_LIKE_PEOPLE = [
         "password",
     ),
     (
-        "| Site | Login | Password |\n| --- | --- | --- |\n| Bank | ops@acme.example | Hunter2024 |",
+        "| Site | Login | Password |\n| --- | --- | --- |\n"
+        "| Bank | ops@acme.example | Hunter2024 |",
         "password",
     ),
     ("| Outil | MDP |\n|:--|:--:|\n| Drive | Erable2026 |", "password"),
@@ -175,7 +176,8 @@ WRITTEN_LIKE_PEOPLE_NOT_SECRETS = [
     f"Mot de passe{NBSP}: personnel, jamais partagé.",
     "Mot de passe ： voir le coffre",
     f"Montant{NNBSP}: 1{NNBSP}250,00{NBSP}$ ; heure{NBSP}: 09{NBSP}h{NBSP}30",
-    "| Service | Mot de passe |\n|---|---|\n| Banque | [[cred:banque]] |\n| Drive | voir le coffre |",
+    "| Service | Mot de passe |\n|---|---|\n| Banque | [[cred:banque]] |\n"
+    "| Drive | voir le coffre |",
     "| Étape | Qui | Mot de passe |\n|---|---|---|\n| 1 | Marie | personnel |",
     "| Mot de passe oublié ? | Procédure |\n|---|---|\n| Portail | Cliquer sur Réinitialiser2 |",
     "| Client | Code postal |\n|---|---|\n| Acme | H2X 1Y4 |",
