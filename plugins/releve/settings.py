@@ -24,6 +24,7 @@ class Settings:
     clients_dir: str = "clients"
     team_file: str = "team.yml"
     vault_file: str = "vault.yml"
+    docs_dir: str = "docs"  # MkDocs' own pages: published as they are, so scanned for secrets
     review_every: int = 180
     drill_every: int = 90
     max_words: int = 600
@@ -96,4 +97,5 @@ def load_settings(root: Path) -> Settings:
         edit_uri=config.get("edit_uri"),
         site_name=config.get("site_name") or "Runbook",
         markdown_extensions=extension_map(config.get("markdown_extensions")),
+        docs_dir=config.get("docs_dir") if isinstance(config.get("docs_dir"), str) else "docs",
     )

@@ -47,4 +47,6 @@ def ignored_codes(runbook: Runbook) -> tuple[dict[str, set[str]], list[Finding]]
 
 
 def apply_ignores(findings: Iterable[Finding], silenced: dict[str, set[str]]) -> list[Finding]:
-    return [f for f in findings if f.code not in silenced.get(f.path, ())]
+    return [
+        f for f in findings if f.code in NEVER_IGNORED or f.code not in silenced.get(f.path, ())
+    ]

@@ -39,6 +39,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..model import Pos, Runbook
+from ..model.sources import read_text, rel, walk_files
 from ..settings import Settings
 from .rules import finding
 
@@ -87,10 +88,10 @@ _SHORT_LABEL = re.compile(
     r"(?<![\w-])(?P<label>pw|pass)(?![\w-])[*_`]*[ \t]*(?P<sep>:=|=|:)[ \t]*(?P<value>[^\n|]*)",
     re.IGNORECASE,
 )
-# A label with no separator, alone at the start of an item or after a comma, its value
+# A label with no separator, alone at the start of an item or after a comma or colon, its value
 # ending the line: "- mot de passe Erable2026", "Wi-Fi : réseau X, mot de passe Erable2026".
 _BARE_LABEL = re.compile(
-    r"(?:^|(?<=[,;(]))[ \t]*(?:[-*+•][ \t]+)?[*_`]*(?P<label>" + _LABELS + r")(?![\w-])[*_`]*"
+    r"(?:^|(?<=[,;:(]))[ \t]*(?:[-*+•][ \t]+)?[*_`]*(?P<label>" + _LABELS + r")(?![\w-])[*_`]*"
     r"[ \t]+(?P<value>[^\s,;()]+)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -552,6 +553,7 @@ def _scalars(value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
 
 
 def rb009(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding]:
+    """Everything the site publishes: pages, team.yml, docs/, vault labels and URLs."""
     pages: list = [*runbook.procedures, *runbook.clients.values()]
     for page in pages:
         for pos, kind in _meta_hits(page):
@@ -559,6 +561,36 @@ def rb009(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding
         for hit in scan_text(page.body):
             pos = Pos(page.path, page.body_line + hit.line, hit.column)
             yield finding("RB009", pos, f"lint.secret.{hit.kind}")
+    root = runbook.root
+    # team.yml whole: names, roles, absence notes and any other field reach people pages.
+    files = [root / settings.team_file]
+    docs = root / settings.docs_dir
+    if docs.is_dir() and docs.resolve() != root.resolve():
+        files += [p for p in walk_files(root, docs) if _published_text(p)]
+    for path in files:
+        yield from _file_hits(root, path)
+    for cred in runbook.credentials.values():
+        for text in (cred.label, cred.url or ""):
+            for hit in scan_text(text):
+                yield finding("RB009", cred.pos, f"lint.secret.{hit.kind}")
+
+
+# Files of docs/ that MkDocs copies to the site and that people write by hand.
+_TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".csv", ".json", ".yml",
+                  ".yaml", ".xml", ".ini", ".cfg", ".conf", ".toml", ".ics", ".vcf"}  # fmt: skip
+
+
+def _published_text(path: Any) -> bool:
+    return path.suffix.lower() in _TEXT_SUFFIXES and not path.name.startswith(".")
+
+
+def _file_hits(root: Any, path: Any) -> Iterator[Finding]:
+    if not path.is_file():
+        return
+    text, _problem = read_text(root, path)  # unreadable files are reported elsewhere
+    for hit in scan_text(text or ""):
+        yield finding("RB009", Pos(rel(root, path), hit.line + 1, hit.column),
+                      f"lint.secret.{hit.kind}")  # fmt: skip
 
 
 # Keys whose valid values are ids, dates, numbers or choices: nothing secret fits in them.

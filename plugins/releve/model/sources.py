@@ -6,6 +6,7 @@ RB008 finding, and the caller moves on to the next file.
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -40,7 +41,11 @@ def read_text(root: Path, path: Path) -> tuple[str | None, Finding | None]:
         if resolved.stat().st_size > MAX_BYTES:
             return None, Finding("RB008", name, 1, 1, "source.too_big")
         raw = resolved.read_bytes()
+    except RuntimeError:  # a symlink loop (Python < 3.13 raises this from resolve())
+        return None, Finding("RB008", name, 1, 1, "source.symlink_loop")
     except OSError as err:
+        if err.errno == errno.ELOOP:
+            return None, Finding("RB008", name, 1, 1, "source.symlink_loop")
         return None, Finding("RB008", name, 1, 1, "source.unreadable", {"reason": err.strerror})
     try:
         text = raw.decode("utf-8-sig")
@@ -50,6 +55,34 @@ def read_text(root: Path, path: Path) -> tuple[str | None, Finding | None]:
     if "\x00" in text:
         return None, Finding("RB008", name, 1, 1, "source.binary")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def walk_files(root: Path, folder: Path) -> list[Path]:
+    """Every file under `folder`, following symlinked folders only while they stay inside
+    `root`, each real folder once (a symlink loop ends). Sorted, for stable findings."""
+    top = _resolved(root)
+    out: list[Path] = []
+    seen: set[Path] = set()
+    todo = [folder]
+    while todo:
+        current = todo.pop()
+        try:
+            real = current.resolve()
+            if real in seen or not real.is_relative_to(top) or not real.is_dir():
+                continue
+            seen.add(real)
+            entries = sorted(current.iterdir())
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    todo.append(entry)
+                elif entry.is_file() or entry.is_symlink():
+                    out.append(entry)
+            except OSError:
+                continue
+    return sorted(out)
 
 
 @dataclass
