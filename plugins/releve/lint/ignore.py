@@ -48,5 +48,5 @@ def ignored_codes(runbook: Runbook) -> tuple[dict[str, set[str]], list[Finding]]
 
 def apply_ignores(findings: Iterable[Finding], silenced: dict[str, set[str]]) -> list[Finding]:
     return [
-        f for f in findings if f.code in NEVER_IGNORED or f.code not in silenced.get(f.path, ())
+        f for f in findings if f.code in NEVER_SILENCED or f.code not in silenced.get(f.path, ())
     ]

@@ -42,6 +42,7 @@ from ..lint import lint_runbook
 from ..lint.formats import build_log
 from ..mdext import AdmonitionTitles, extension_map
 from ..model import Client, Procedure, Runbook, load_runbook
+from ..model.sources import unsafe_links
 from ..settings import Settings
 from ..today import BadDate, today
 from ..vault import load as load_vault
@@ -123,6 +124,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         except BadDate as err:
             _ = Translator(self.settings.language)
             raise PluginError(_("build.bad_today", value=str(err))) from None
+        self._refuse_unsafe_links(config)
         for uri in ASSET_URIS:
             if uri.endswith(".css") and uri not in config.extra_css:
                 config.extra_css.append(uri)
@@ -285,6 +287,19 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         limit = None if log.isEnabledFor(logging.DEBUG) else LOG_LIMIT
         for severity, line in build_log(self.findings, self.settings.language, limit):
             log.log(logging.WARNING if severity == ERROR else logging.INFO, line)
+
+    def _refuse_unsafe_links(self, config: MkDocsConfig) -> None:
+        """Before MkDocs walks docs_dir: no symbolic link may lead outside the runbook."""
+        s = self.settings
+        starts = [Path(config.docs_dir)]
+        starts += [self.root / name for name in (s.procedures_dir, s.clients_dir, s.team_file,
+                                                 s.vault_file)]  # fmt: skip
+        if config.theme.custom_dir:
+            starts.append(Path(config.theme.custom_dir))
+        unsafe = unsafe_links(self.root, starts)
+        if unsafe:
+            _ = Translator(s.language)
+            raise PluginError(_("build.unsafe_links", paths=", ".join(unsafe)))
 
     def _refuse_secrets(self) -> None:
         """Never publish a page that holds a plaintext secret, strict or not."""

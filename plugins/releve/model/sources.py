@@ -85,6 +85,46 @@ def walk_files(root: Path, folder: Path) -> list[Path]:
     return sorted(out)
 
 
+def unsafe_links(root: Path, starts: list[Path]) -> list[str]:
+    """Symbolic links at or under `starts` that a build must not follow, as runbook paths.
+
+    A link is unsafe when it leads outside `root` (a link to /proc/self/environ would
+    publish the build machine's environment), nowhere (broken) or round in a loop, or
+    when it is a folder link to one of its own ancestors (MkDocs follows folder links,
+    and docs/up -> .. would publish the whole runbook, vault.yml included, again and
+    again). Folder links that stay inside are followed, so what they hold is checked too.
+    """
+    top = _resolved(root)
+    bad: list[str] = []
+    seen: set[Path] = set()
+    todo = [start for start in starts if start.exists() or start.is_symlink()]
+    while todo:
+        path = todo.pop()
+        try:
+            is_link = path.is_symlink()
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # broken, or a loop (RuntimeError before 3.13)
+            bad.append(rel(root, path))
+            continue
+        if not real.is_relative_to(top):
+            bad.append(rel(root, path))
+            continue
+        if not real.is_dir():
+            continue
+        parent = path.parent.resolve() if is_link else None
+        if parent is not None and parent.is_relative_to(real):
+            bad.append(rel(root, path))  # a folder link to an ancestor: an endless tree
+            continue
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            todo.extend(sorted(path.iterdir(), reverse=True))
+        except OSError:
+            continue
+    return sorted(set(bad))
+
+
 @dataclass
 class Page:
     """A Markdown source split into its front-matter and body."""
