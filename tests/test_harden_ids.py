@@ -120,3 +120,33 @@ def test_safe_id():
     assert ID_RE.match(safe_id("../../x")) and ID_RE.match(safe_id("\r\n"))
     assert len(safe_id("a" * 500)) <= 100
     assert not ID_RE.match("abc\n") and not ID_RE.match("a" * 101)
+
+
+GITHUB_TEAM = """\
+people:
+  - {id: ana, name: Ana, github: "ana-gh\\n/vault.yml @attacker"}
+  - {id: ben, name: Ben, github: "@ben-gh"}
+  - {id: chloe, name: Chloé, github: "-chloe"}
+  - {id: dan, name: Dan, github: "dan--x"}
+  - {id: eve, name: Eve, github: "e-v-e-1"}
+  - {id: fay, name: Fay, github: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}
+  - {id: gus, name: Gus, github: "gus gus"}
+"""
+
+
+def test_github_handles_are_validated_as_github_does(make_runbook):
+    rb = make_runbook(team=GITHUB_TEAM)
+    front = PROC.replace('"../../../../../evil-service"', "ops").replace(
+        "[ben]", "[ben, chloe, dan, eve, fay, gus]"
+    )
+    rb.procedure("ops/a.md", front)
+    runbook = load_runbook(rb.root)
+    handles = {pid: p.github for pid, p in runbook.team.people.items()}
+    assert handles == {"ana": None, "ben": "ben-gh", "chloe": None, "dan": None,
+                       "eve": "e-v-e-1", "fay": None, "gus": None}  # fmt: skip
+    bad = [f for f in runbook.findings if f.key == "field.bad_github"]
+    assert len(bad) == 5 and all(f.path == "team.yml" for f in bad)
+    done = releve("codeowners", "--root", str(rb.root))
+    assert done.returncode == 0, done.stderr
+    assert "@attacker" not in done.stdout and "vault.yml" not in done.stdout
+    assert done.stdout.splitlines()[1] == "/procedures/ops/a.md @ben-gh @e-v-e-1"

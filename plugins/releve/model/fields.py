@@ -92,6 +92,10 @@ class Fields:
         p = self.pos(key)
         self.findings.append(Finding(code, self.path, p.line, p.column, msg, {"key": key, **args}))
 
+    def report(self, code: str, key: str, msg: str, **args: Any) -> None:
+        """A finding at `key` for a value the typed getters cannot judge alone."""
+        self._report(code, key, msg, **args)
+
     def wrong_type(self, key: str, expected: str) -> None:
         self._report("RB008", key, "field.wrong_type", expected=expected)
 

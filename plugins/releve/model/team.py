@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def parse_team(root: Path, path: Path, findings: list[Finding]) -> Team:
             name=p.text("name", required=True) or pid,
             pos=p.pos("id"),
             email=p.text("email"),
-            github=(p.text("github") or "").lstrip("@") or None,
+            github=_github(p),
             phone=p.text("phone"),
             roles=p.text_list("roles"),
         )
@@ -101,6 +102,23 @@ def parse_team(root: Path, path: Path, findings: list[Finding]) -> Team:
         absence.unknown_keys = _unknown(a, ABSENCE_KEYS)
         team.absences.append(absence)
     return team
+
+
+# GitHub's rule for user names: letters, digits and single hyphens, not at either end,
+# at most 39 characters. Anything else could add lines to CODEOWNERS.
+GITHUB_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\Z")
+
+
+def _github(p: Fields) -> str | None:
+    """The GitHub handle without its `@`, or None (reported) when GitHub would refuse it."""
+    value = p.text("github")
+    if value is None:
+        return None
+    handle = value.removeprefix("@")
+    if not GITHUB_RE.match(handle):
+        p.report("RB008", "github", "field.bad_github")
+        return None
+    return handle
 
 
 def _unknown(f: Fields, known: set[str]) -> list[tuple[str, Pos]]:
