@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -39,21 +38,61 @@ def run(args: argparse.Namespace) -> int:
         )
     name = args.dir or args.init_root or "."
     target = Path(name)
+    if target.is_symlink() and not target.exists():
+        raise CommandError(f"{name}: {t(lang, 'init.dangling')}", EXIT_USAGE)
     if target.exists() and not target.is_dir():
         raise CommandError(f"{name}: {t(lang, 'init.not_folder')}", EXIT_USAGE)
     if (target / "mkdocs.yml").exists() or (target / "team.yml").exists():
         raise CommandError(f"{name}: {t(lang, 'init.exists')}", EXIT_USAGE)
+    taken = in_the_way(target)
+    if taken:
+        shown = ", ".join(taken[:8]) + (", …" if len(taken) > 8 else "")
+        raise CommandError(f"{name}: {t(lang, 'init.would_overwrite', paths=shown)}")
     try:
         scaffold(target, lang, date.today())
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        raise CommandError(f"{name}: {t(lang, 'init.cannot_write', reason=reason)}") from None
+        where = err.filename or name
+        raise CommandError(f"{where}: {t(lang, 'init.cannot_write', reason=reason)}") from None
     print(t(lang, "init.done", path=name))
     return 0
 
 
+def _outputs() -> list[Path]:
+    """Runbook-relative paths `scaffold` writes (`*.j2` without their suffix)."""
+    out = []
+    for source in sorted(SCAFFOLD.rglob("*")):
+        rel = source.relative_to(SCAFFOLD)
+        if source.is_dir() or "__pycache__" in rel.parts:
+            continue
+        out.append(rel.with_suffix("") if source.suffix == ".j2" else rel)
+    return out
+
+
+def in_the_way(target: Path) -> list[str]:
+    """What `scaffold` would overwrite or write through: existing files, and symbolic
+    links on the way (a link could send a write anywhere). Empty when init is safe."""
+    taken: set[str] = set()
+    for rel in [*_outputs(), Path("clients")]:
+        path = target
+        for part in rel.parts:
+            path = path / part
+            if path.is_symlink():
+                taken.add(path.relative_to(target).as_posix())
+                break
+        else:
+            folder_ok = rel == Path("clients") and path.is_dir()  # an existing clients/ is fine
+            if path.exists() and not folder_ok:
+                taken.add(rel.as_posix())
+    return sorted(taken)
+
+
 def scaffold(target: Path, lang: str, today: date) -> None:
-    """Copy the scaffold, rendering `*.j2` files in the chosen language."""
+    """Copy the scaffold, rendering `*.j2` files in the chosen language.
+
+    Files are created exclusively: an existing one (say a race with another writer)
+    makes this fail rather than be overwritten.
+    """
     env = Environment(
         loader=FileSystemLoader(SCAFFOLD),
         undefined=StrictUndefined,
@@ -70,7 +109,9 @@ def scaffold(target: Path, lang: str, today: date) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix == ".j2":
             text = env.get_template(rel.as_posix()).render(context)
-            dest.with_suffix("").write_text(text, encoding="utf-8")
+            with dest.with_suffix("").open("x", encoding="utf-8") as handle:
+                handle.write(text)
         else:
-            shutil.copyfile(source, dest)
+            with dest.open("xb") as handle:
+                handle.write(source.read_bytes())
     (target / "clients").mkdir(exist_ok=True)

@@ -1,0 +1,122 @@
+"""Commands on careless or hostile input: one line naming the file, never a traceback,
+never a lost file, never a hang."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import GOOD, releve
+
+# --- releve init never overwrites a file -------------------------------------------
+
+
+def one_line_error(done) -> str:
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "existing",
+    ["vault.yml", ".github/workflows/releve.yml", ".pre-commit-config.yaml",
+     "docs/about.md", "procedures/general/example.md"],
+)  # fmt: skip
+def test_init_never_overwrites_a_file(tmp_path, existing):
+    target = tmp_path / "runbook"
+    (target / existing).parent.mkdir(parents=True)
+    (target / existing).write_text("OURS, NOT YOURS\n", encoding="utf-8")
+    line = one_line_error(releve("init", str(target)))
+    assert existing in line
+    assert (target / existing).read_text(encoding="utf-8") == "OURS, NOT YOURS\n"
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        existing
+    ], "nothing else is written either"
+
+
+def test_init_beside_unrelated_files_writes_the_runbook(tmp_path):
+    target = tmp_path / "runbook"
+    target.mkdir()
+    (target / "README.md").write_text("Our repository.\n", encoding="utf-8")
+    done = releve("init", str(target))
+    assert done.returncode == 0, done.stderr
+    assert (target / "README.md").read_text(encoding="utf-8") == "Our repository.\n"
+    assert (target / "mkdocs.yml").exists()
+
+
+def test_init_does_not_write_through_a_symlink(tmp_path):
+    target = tmp_path / "runbook"
+    target.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (target / ".github").symlink_to(elsewhere, target_is_directory=True)
+    line = one_line_error(releve("init", str(target)))
+    assert ".github" in line
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_init_into_a_dangling_symlink_or_a_file(tmp_path):
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "nowhere")
+    assert "link" in one_line_error(releve("init", str(link)))
+    assert not (tmp_path / "nowhere").exists()
+    file = tmp_path / "file"
+    file.write_text("x", encoding="utf-8")
+    assert "file" in one_line_error(releve("init", str(file)))
+    assert file.read_text(encoding="utf-8") == "x"
+
+
+# --- releve binder -o onto an existing file --------------------------------------
+
+
+@pytest.fixture
+def rb(make_runbook):
+    rb = make_runbook()
+    rb.procedure("a.md", GOOD)
+    return rb
+
+
+def test_binder_refuses_to_overwrite_a_file_that_is_not_a_binder(rb, tmp_path):
+    notes = tmp_path / "notes.pdf"
+    notes.write_text("my own notes, not a PDF\n", encoding="utf-8")
+    line = one_line_error(releve("binder", "--all", "-o", str(notes), "--root", str(rb.root)))
+    assert "notes.pdf" in line and "--force" in line
+    assert notes.read_text(encoding="utf-8") == "my own notes, not a PDF\n"
+    forced = releve("binder", "--all", "-o", str(notes), "--force", "--root", str(rb.root))
+    assert forced.returncode == 0, forced.stderr
+    assert notes.read_bytes().startswith(b"%PDF")
+
+
+def test_binder_overwrites_its_own_previous_output(rb, tmp_path):
+    out = tmp_path / "all.pdf"
+    assert releve("binder", "--all", "-o", str(out), "--root", str(rb.root)).returncode == 0
+    again = releve("binder", "--all", "-o", str(out), "--root", str(rb.root))
+    assert again.returncode == 0, again.stderr
+    html = tmp_path / "all.html"
+    assert releve("binder", "--all", "-o", str(html), "--root", str(rb.root)).returncode == 0
+    assert releve("binder", "--all", "-o", str(html), "--root", str(rb.root)).returncode == 0
+
+
+def test_binder_refuses_a_folder_as_output(rb, tmp_path):
+    line = one_line_error(releve("binder", "--all", "-o", str(tmp_path), "--root", str(rb.root)))
+    assert str(tmp_path.name) in line
+
+
+# --- --root on a folder that is not a runbook -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["binder", "--all", "-o", "x.pdf"], ["coverage"], ["codeowners"], ["vault", "list"],
+     ["new", "ops/x.md", "--owner", "ana", "--backup", "ben"]],
+)  # fmt: skip
+def test_commands_refuse_a_folder_that_is_not_a_runbook(tmp_path, args):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    line = one_line_error(releve(*args, "--root", str(empty), cwd=tmp_path))
+    assert "empty" in line
+    assert sorted(Path(empty).iterdir()) == []
+    assert not (tmp_path / "x.pdf").exists()
