@@ -7,6 +7,7 @@ runbook's language. An unknown client or person is a one-line error (exit 2).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -31,9 +32,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--paper", choices=("letter", "a4"),
                         help="paper size (default: `paper` in mkdocs.yml, else a4)")  # fmt: skip
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite FILE even if it is not a binder"
+    )
     add_root(parser)
     add_today(parser)
     parser.set_defaults(func=run)
+
+
+def _replaceable(target: Path) -> bool:
+    """FILE may be overwritten: it is absent, or a PDF, or an HTML binder Relève wrote."""
+    if not (target.exists() or target.is_symlink()):
+        return True
+    try:
+        with target.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    if target.suffix.lower() in (".html", ".htm"):
+        return b'<meta name="generator" content="Rel' in head
+    return head.startswith(b"%PDF-")
+
+
+def _write(runbook, book, settings, target: Path, left_out: set[str]) -> None:
+    """Write next to `target`, then rename: a failed write (disk full) leaves FILE as it was."""
+    tmp = target.with_name(f".{target.stem}.releve-tmp{target.suffix}")
+    try:
+        binder.write(runbook, book, settings, tmp, binder.source_revision(runbook.root),
+                     left_out=left_out)  # fmt: skip
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,6 +70,13 @@ def run(args: argparse.Namespace) -> int:
     if args.paper:
         settings = replace(settings, paper=args.paper)
     lang = settings.language
+    target = Path(args.output)
+    if target.is_dir():
+        raise CommandError(
+            t(lang, "binder.error.write", path=target, error=t(lang, "binder.error.folder"))
+        )
+    if not args.force and not _replaceable(target):
+        raise CommandError(t(lang, "binder.error.not_binder", path=target))
     today = today_of(args)
     start, end = (
         day_arg(args.start, "--from", lang),
@@ -63,11 +99,9 @@ def run(args: argparse.Namespace) -> int:
         message = t(lang, f"binder.error.unknown_{kind}", id=err.args[0],
                     known=", ".join(sorted(known)) or "—")  # fmt: skip
         raise CommandError(message) from None
-    target = Path(args.output)
     left_out: set[str] = set()
     try:
-        binder.write(runbook, book, settings, target, binder.source_revision(runbook.root),
-                     left_out=left_out)  # fmt: skip
+        _write(runbook, book, settings, target, left_out)
     except OSError as err:
         raise CommandError(
             t(lang, "binder.error.write", path=target, error=err.strerror or err)

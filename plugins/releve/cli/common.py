@@ -34,9 +34,14 @@ def add_today(parser: argparse.ArgumentParser) -> None:
 
 
 def root_of(args: argparse.Namespace) -> Path:
+    """The runbook folder of --root; a folder without mkdocs.yml or team.yml is refused
+    (no command should read, or write into, a folder that is not a runbook)."""
     root = Path(args.root)
     if not root.is_dir():
         raise CommandError(f"{args.root}: {t(lang_of(root), 'cli.no_root')}")
+    settings = load_settings(root)
+    if not (root / "mkdocs.yml").is_file() and not (root / settings.team_file).is_file():
+        raise CommandError(f"{args.root}: {t(settings.language, 'lint.not_runbook')}")
     return root.resolve()
 
 
