@@ -120,3 +120,44 @@ def test_commands_refuse_a_folder_that_is_not_a_runbook(tmp_path, args):
     assert "empty" in line
     assert sorted(Path(empty).iterdir()) == []
     assert not (tmp_path / "x.pdf").exists()
+
+
+# --- titles are escaped exactly once -------------------------------------------------
+
+NAME = "Sam O'Neil & <b>Co</b>"
+
+
+def test_titles_with_apostrophes_are_escaped_once(make_runbook, chromium, serve):
+    from conftest import mkdocs_build
+
+    team = f'people:\n  - {{id: sam, name: "{NAME}"}}\n  - {{id: ben, name: Ben}}\n'
+    rb = make_runbook(team=team)
+    mkdocs = (rb.root / "mkdocs.yml").read_text(encoding="utf-8")
+    mkdocs = mkdocs.replace("site_name: Test runbook", "site_name: \"L'équipe d'Ana\"")
+    mkdocs += '      service_titles:\n        ops: "Opérations d\'Ana"\n'
+    (rb.root / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
+    rb.procedure("a.md", GOOD.replace("Triage the inbox", "L'agenda d'Ana").replace("ana", "sam"))
+    rb.write("clients/acme.md", '---\nname: "Acme O\'Brien & fils"\n---\nNotes.\n')
+    rb.write("docs/notes.md", "# Tom & Jerry's notes\n\nText.\n")
+    done = mkdocs_build(rb.root)
+    assert done.returncode == 0, done.stderr
+    url = serve(rb.root / "site")
+    page = chromium.new_page()
+    expected = {
+        "people/sam/": NAME,
+        "procedures/a/": "L'agenda d'Ana",
+        "clients/acme/": "Acme O'Brien & fils",
+        "notes/": "Tom & Jerry's notes",
+    }
+    try:
+        for path, title in expected.items():
+            page.goto(url + path)
+            assert page.title() == f"{title} - L'équipe d'Ana", path
+            assert page.inner_text("article h1").strip() == title, path
+        page.goto(url + "services/ops/")  # titled "Overview" in the navigation
+        assert "Opérations d'Ana" in page.inner_text("article h1")
+        page.goto(url)
+        assert page.title().startswith("L'équipe d'Ana") or "L'équipe d'Ana" in page.title()
+        assert "&#39;" not in page.title() and "&amp;" not in page.title()
+    finally:
+        page.close()

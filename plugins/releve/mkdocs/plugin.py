@@ -325,8 +325,9 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files):
         if "title" not in page.meta and page.title:
-            # A title taken from the rendered <h1> is plain text; themes print it unescaped.
-            page.meta["title"] = str(escape(page.title))
+            # A title taken from the rendered <h1> is HTML with its tags stripped: entities
+            # are already there (O&#39;Neil), only a stray < or > is left to neutralise.
+            page.meta["title"] = page.title.replace("<", "&lt;").replace(">", "&gt;")
         obj = self.sources.get(page.file.src_uri)
         links = Links(self._url_of(files), page.file.src_uri)
         inline = self.inline.get(page.file.src_uri, [])
