@@ -161,3 +161,54 @@ def test_titles_with_apostrophes_are_escaped_once(make_runbook, chromium, serve)
         assert "&#39;" not in page.title() and "&amp;" not in page.title()
     finally:
         page.close()
+
+
+# --- releve new renders the team's template in a sandbox -----------------------------
+
+TEMPLATE_HEAD = "---\ntitle: {{ title }}\nservice: {{ service }}\nowner: {{ owner }}\n"
+TEMPLATE_TAIL = (
+    "backup: [{{ backup }}]\npriority: urgent\nsuccess_criteria: [Done]\n"
+    "reviewed: {{ today }}\nlast_drill: {{ today }}\n---\nSteps.\n"
+)
+HOSTILE_TEMPLATES = {
+    "globals": "{{ cycler.__init__.__globals__.os.system('touch PWNED') }}",
+    "mro": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "loop": "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+}
+
+
+@pytest.fixture
+def team_rb(make_runbook):
+    return make_runbook()
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_TEMPLATES))
+def test_new_renders_the_template_in_a_sandbox(team_rb, tmp_path, case):
+    team_rb.write(
+        ".releve/procedure.md", TEMPLATE_HEAD + HOSTILE_TEMPLATES[case] + "\n" + TEMPLATE_TAIL
+    )
+    done = releve("new", "ops/x.md", "--owner", "ana", "--backup", "ben",
+                  "--root", str(team_rb.root), cwd=tmp_path)  # fmt: skip
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert ".releve/procedure.md" in done.stderr
+    assert not (tmp_path / "PWNED").exists() and not (team_rb.root / "PWNED").exists()
+    assert not (team_rb.root / "procedures" / "ops" / "x.md").exists()
+
+
+def test_new_with_a_template_that_is_not_utf8_or_points_outside(team_rb, tmp_path):
+    (team_rb.root / ".releve").mkdir()
+    (team_rb.root / ".releve" / "procedure.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    done = releve(
+        "new", "ops/x.md", "--owner", "ana", "--backup", "ben", "--root", str(team_rb.root)
+    )
+    assert "Traceback" not in done.stderr and ".releve/procedure.md" in done.stderr, done.stderr
+    outside = tmp_path / "outside.md"
+    outside.write_text(TEMPLATE_HEAD + "OUTSIDE-CANARY\n" + TEMPLATE_TAIL, encoding="utf-8")
+    (team_rb.root / ".releve" / "procedure.md").unlink()
+    (team_rb.root / ".releve" / "procedure.md").symlink_to(outside)
+    done = releve(
+        "new", "ops/x.md", "--owner", "ana", "--backup", "ben", "--root", str(team_rb.root)
+    )
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+    assert not (team_rb.root / "procedures" / "ops" / "x.md").exists()

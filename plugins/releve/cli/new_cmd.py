@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
-from ..findings import ERROR
+from ..findings import ERROR, printable
 from ..i18n import t
 from ..lint import lint_runbook
 from ..model import load_runbook
 from ..model.fields import ID_RE
-from ..model.sources import split_page
+from ..model.sources import read_text, split_page
 from ..settings import Settings, load_settings
 from .common import EXIT_FINDINGS, CommandError, add_root, add_today, root_of, today_of
 
@@ -60,11 +63,48 @@ def target_path(root: Path, raw: str, settings: Settings, lang: str) -> Path:
     return full
 
 
+def _sandbox():
+    """A Jinja environment for the team's template: anyone who can open a pull request
+    can edit `.releve/procedure.md`, and rendering it must not run their code."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(
+        keep_trailing_newline=True, autoescape=False, undefined=StrictUndefined
+    )
+
+
+RENDER_SECONDS = 5  # a template is a page of text; a loop of loops is not
+
+
+@contextmanager
+def _time_limit(seconds: int):
+    """Stop a render that takes too long (main thread on Unix; elsewhere, no limit)."""
+    usable = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _template_text(root: Path, lang: str) -> tuple[str, str]:
     """(Jinja source, name) of the procedure template: the team's, else the packaged one."""
     own = root / TEAM_TEMPLATE
-    if own.is_file():
-        return own.read_text(encoding="utf-8-sig"), TEAM_TEMPLATE
+    if own.is_file() or own.is_symlink():
+        text, problem = read_text(root, own)  # UTF-8, inside the runbook, not huge
+        if problem is not None:
+            raise CommandError(problem.text(lang))
+        return text or "", TEAM_TEMPLATE
     from jinja2 import Environment
 
     from ..i18n import Translator
@@ -77,16 +117,17 @@ def _template_text(root: Path, lang: str) -> tuple[str, str]:
 
 def render_procedure(source: str, name: str, context: dict[str, str], lang: str) -> str:
     """Render the template; a title YAML cannot read plainly is passed quoted instead."""
-    from jinja2 import Environment, StrictUndefined, TemplateError
+    from jinja2 import TemplateError
 
-    env = Environment(keep_trailing_newline=True, autoescape=False, undefined=StrictUndefined)
+    env = _sandbox()
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
     try:
         template = env.from_string(source)
         attempts = [context, {**context, "title": json.dumps(context["title"])}]
         problem = ""
         for attempt in attempts:
-            text = template.render(attempt)
+            with _time_limit(RENDER_SECONDS):
+                text = template.render(attempt)
             page = split_page(text.replace("\r\n", "\n"), name)
             data = page.meta.data if isinstance(page.meta.data, dict) else {}
             if page.findings:
@@ -95,9 +136,13 @@ def render_procedure(source: str, name: str, context: dict[str, str], lang: str)
                 return text
             else:
                 problem = "title"
-    except TemplateError as err:
+    except TemplateError as err:  # SecurityError too: an unsafe attribute or call
         problem = str(err).splitlines()[0] if str(err) else type(err).__name__
-    raise CommandError(t(lang, "new.bad_template", template=name, problem=problem))
+    except TimeoutError:
+        problem = t(lang, "new.template_too_slow", seconds=RENDER_SECONDS)
+    except (RecursionError, MemoryError, OverflowError) as err:
+        problem = type(err).__name__
+    raise CommandError(t(lang, "new.bad_template", template=name, problem=printable(problem)))
 
 
 def _check_people(runbook, owner: str, backups: list[str], settings: Settings, lang: str) -> None:
