@@ -212,3 +212,58 @@ def test_new_with_a_template_that_is_not_utf8_or_points_outside(team_rb, tmp_pat
     )
     assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
     assert not (team_rb.root / "procedures" / "ops" / "x.md").exists()
+
+
+# --- a failed write (disk full) is one line, and leaves the old file whole -----------
+
+
+def disk_full(*args, **kwargs):
+    import errno
+
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def run_main(argv, capsys):
+    from releve.cli.main import main
+
+    code = main(argv)
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    return code, out.err
+
+
+def test_disk_full_while_writing_codeowners(rb, monkeypatch, capsys):
+    from releve.cli import codeowners_cmd
+
+    target = rb.root / "CODEOWNERS"
+    target.write_text("# ours\n", encoding="utf-8")
+    monkeypatch.setattr(codeowners_cmd, "_atomic_write", disk_full)
+    code, err = run_main(["codeowners", "-o", str(target), "--root", str(rb.root)], capsys)
+    assert code == 2 and "No space left" in err and len(err.strip().splitlines()) == 1, err
+    assert target.read_text(encoding="utf-8") == "# ours\n"
+
+
+def test_disk_full_while_writing_the_vault(rb, monkeypatch, capsys):
+    import io
+
+    from releve.cli import vault_cmd
+
+    monkeypatch.setattr(vault_cmd, "write_atomic", disk_full)
+    monkeypatch.setenv("RELEVE_USER", "ana")
+    monkeypatch.setenv("RELEVE_PASSPHRASE", "ana-maple-river-lantern-kettle")
+    monkeypatch.setenv("RELEVE_KDF_ITERATIONS", "1000")
+    monkeypatch.setattr("sys.stdin", io.StringIO("value\n"))
+    code, err = run_main(["vault", "add", "bank", "--audience", "ops", "--root", str(rb.root)],
+                         capsys)  # fmt: skip
+    assert code == 2 and "vault.yml" in err and len(err.strip().splitlines()) == 1, err
+    assert not (rb.root / "vault.yml").exists()
+
+
+def test_disk_full_while_writing_a_binder_or_a_new_procedure(rb, monkeypatch, capsys, tmp_path):
+    from releve import binder
+
+    monkeypatch.setattr(binder, "write_pdf", disk_full)
+    out = tmp_path / "all.pdf"
+    code, err = run_main(["binder", "--all", "-o", str(out), "--root", str(rb.root)], capsys)
+    assert code == 2 and "No space left" in err and not out.exists(), err
+    assert list(tmp_path.glob(".*releve-tmp*")) == []

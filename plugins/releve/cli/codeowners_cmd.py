@@ -44,11 +44,14 @@ def _read(path: Path) -> str | None:
 def _atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
+    try:
+        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,6 +83,9 @@ def run(args: argparse.Namespace) -> int:
             note = t(lang, "codeowners.no_handle", person=person.id, team=settings.team_file)
             print(f"releve: {note}", file=sys.stderr)
     if current != wanted:
-        _atomic_write(path, wanted)
+        try:
+            _atomic_write(path, wanted)
+        except OSError as err:  # disk full, read-only: the old file is still whole
+            raise CommandError(f"{shown}: {err.strerror or err}") from None
     print(t(lang, "codeowners.written", path=shown, n=len(codeowners.entries(runbook))))
     return 0
