@@ -239,7 +239,8 @@ def test_disk_full_while_writing_codeowners(rb, monkeypatch, capsys):
     target.write_text("# ours\n", encoding="utf-8")
     monkeypatch.setattr(codeowners_cmd, "_atomic_write", disk_full)
     code, err = run_main(["codeowners", "-o", str(target), "--root", str(rb.root)], capsys)
-    assert code == 2 and "No space left" in err and len(err.strip().splitlines()) == 1, err
+    assert code == 2 and err.strip().splitlines()[-1].endswith("No space left on device"), err
+    assert [x for x in err.splitlines() if "CODEOWNERS" in x] == [err.strip().splitlines()[-1]]
     assert target.read_text(encoding="utf-8") == "# ours\n"
 
 
