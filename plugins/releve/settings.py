@@ -49,7 +49,20 @@ class Settings:
     def from_options(cls, options: dict[str, Any], **extra: Any) -> Settings:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in {**options, **extra}.items() if k in known and v is not None}
+        for name, limit in LIMITS.items():  # mkdocs.yml read by the CLI is not validated
+            value = values.get(name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or value < 1):  # fmt: skip
+                del values[name]
+            elif value is not None and value > limit:
+                values[name] = limit
         return cls(**values)
+
+
+MAX_HORIZON = 3_660  # days: ten years of coverage is plenty, and dates never overflow
+# Numbers of days or words past which an option is a typo: kept to the limit.
+LIMITS = {"horizon": MAX_HORIZON, "review_every": 100_000, "drill_every": 100_000,
+          "max_words": 10_000_000}  # fmt: skip
 
 
 class _TolerantLoader(YAML):

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..i18n import t
 from ..model import Runbook, load_runbook
 from ..settings import Settings, load_settings
-from ..today import BadDate, today
+from ..today import BadDate, parse_day, today
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -66,8 +66,8 @@ def day_arg(value: str | None, flag: str, lang: str = "en") -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
+        return parse_day(value)
+    except BadDate:
         raise CommandError(f"{flag} {value}: {t(lang, 'cli.bad_date')}") from None
 
 

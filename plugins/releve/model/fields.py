@@ -22,6 +22,16 @@ MAX_ID = 100
 ID_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_ID - 1}}}\Z")
 
 
+# Dates a runbook can mean. Far outside, date arithmetic (a review due `review_every` days
+# later, a horizon) overflows; such a value is a typo, reported as one.
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2999, 12, 31)
+MAX_INT = 100_000  # days, counts: past this, a number in a runbook is a typo
+
+
+def date_in_range(day: date) -> bool:
+    return MIN_DATE <= day <= MAX_DATE
+
+
 def is_id(value: object) -> bool:
     return isinstance(value, str) and ID_RE.match(value) is not None
 
@@ -155,19 +165,22 @@ class Fields:
         value = self.data.get(key)
         if value is None:
             return None
-        if isinstance(value, date) and not hasattr(value, "hour"):
-            return value
-        if hasattr(value, "date"):  # a timestamp: keep the day
-            return value.date()
-        self.wrong_type(key, "date YYYY-MM-DD")
-        return None
+        if hasattr(value, "hour") and hasattr(value, "date"):  # a timestamp: keep the day
+            value = value.date()
+        if not isinstance(value, date):
+            self.wrong_type(key, "date YYYY-MM-DD")
+            return None
+        if not date_in_range(value):
+            self.wrong_type(key, f"a date YYYY-MM-DD from {MIN_DATE} to {MAX_DATE}")
+            return None
+        return value
 
-    def integer(self, key: str, minimum: int = 0) -> int | None:
+    def integer(self, key: str, minimum: int = 0, maximum: int = MAX_INT) -> int | None:
         value = self.data.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.wrong_type(key, f"integer >= {minimum}")
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            self.wrong_type(key, f"integer from {minimum} to {maximum}")
             return None
         return value
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..findings import Finding
-from .fields import Fields
+from .fields import Fields, date_in_range
 from .sources import read_text
 from .types import WEEKDAYS, Absence, Person, Pos, Team
 from .yamlsource import load_yaml
@@ -45,7 +45,7 @@ def parse_team(root: Path, path: Path, findings: list[Finding]) -> Team:
         team.workdays = tuple(sorted({WEEKDAYS.index(d.lower()[:3]) for d in days if d not in bad}))
     holidays = set()
     for index, value in f.items("holidays"):
-        if isinstance(value, date) and not isinstance(value, datetime):
+        if isinstance(value, date) and not isinstance(value, datetime) and date_in_range(value):
             holidays.add(value)
         else:
             f.wrong_type(f"holidays[{index}]", "date YYYY-MM-DD")
