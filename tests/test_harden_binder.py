@@ -139,3 +139,31 @@ def test_html_binder_opened_in_a_browser_fetches_nothing(root, server, tmp_path,
     finally:
         page.close()
     assert server.hits == [], "the print-ready HTML must not call home when opened"
+
+
+def test_huge_procedure_is_capped_in_binders_with_one_warning(make_runbook, tmp_path):
+    import time
+
+    root = write_runbook(make_runbook, "en", binder="true")
+    paragraph = "Check the HUGE-BODY ledger line by line and tick it. " * 20 + "\n\n"
+    huge = root / "procedures" / "general" / "huge.md"
+    huge.write_text(
+        "---\ntitle: Huge procedure\nservice: mail\nowner: ana\nbackup: [ben]\n"
+        "priority: planned\nsuccess_criteria: [Done]\nreviewed: 2026-11-01\n---\n"
+        + paragraph * 2700,  # about 2.7 MB
+        encoding="utf-8",
+    )
+    started = time.perf_counter()
+    out = tmp_path / "all.pdf"
+    done = releve("binder", "--all", "-o", str(out), "--root", str(root))
+    assert done.returncode == 0, done.stderr
+    assert time.perf_counter() - started < 60
+    lines = [x for x in done.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and "procedures/general/huge.md" in lines[0], done.stderr
+    text = "".join(pdf_pages(out))
+    assert "Huge procedure" in text and "too long to print" in text
+    assert text.count("HUGE-BODY") < 10
+    build = mkdocs_build(root)
+    assert build.returncode == 0, build.stderr
+    assert len([x for x in build.stderr.splitlines() if "huge.md" in x and "binder" in x]) == 1
+    assert time.perf_counter() - started < 240

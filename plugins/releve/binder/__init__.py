@@ -12,11 +12,12 @@ from ..model import Runbook
 from ..settings import Settings
 from .assemble import ALL, CLIENT, PERSON, Binder, UnknownSubject, for_all, for_client, for_person
 from .pdf import write_pdf
-from .render import BodyRenderer, render_html, source_revision
+from .render import MAX_BODY_CHARS, BodyRenderer, render_html, source_revision, too_long
 
 __all__ = [
     "ALL",
     "CLIENT",
+    "MAX_BODY_CHARS",
     "PERSON",
     "Binder",
     "BodyRenderer",
@@ -26,6 +27,7 @@ __all__ = [
     "for_person",
     "render_html",
     "source_revision",
+    "too_long",
     "write",
     "write_pdf",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 import subprocess
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
@@ -39,6 +40,16 @@ EXTENSIONS = [
     "pymdownx.tasklist",
 ]
 _CSS_UNSAFE = re.compile(r'[\\"\n\r<>]')
+# A body longer than this (about 40 printed pages) is not printed: laying out a 2.7 MB
+# page took minutes for each binder that holds it. The binder says where to read it.
+MAX_BODY_CHARS = 100_000
+
+
+def too_long(pages: Iterable[Procedure | Client]) -> list[tuple[str, int]]:
+    """(source file, length) of the bodies binders leave out, for one warning each."""
+    return sorted((p.path, len(p.body)) for p in pages if len(p.body) > MAX_BODY_CHARS)
+
+
 _PLACEHOLDER = re.compile(r"\{(page|pages)\}")
 
 
@@ -114,6 +125,9 @@ class BodyRenderer:
         ).strip()
 
     def __call__(self, prefix: str, body: str, source: str | None = None) -> Markup:
+        if len(body) > MAX_BODY_CHARS:
+            return Markup(render("binder/too_long.html.j2", self.lang, path=source or "",
+                                 size=len(body)))  # fmt: skip
         key = (prefix, body)
         if key not in self._cache:
             self._prefix = prefix

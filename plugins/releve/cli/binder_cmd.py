@@ -108,5 +108,8 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     for path in sorted(left_out):
         print(f"releve: {t(lang, 'binder.left_out', path=path)}", file=sys.stderr)
+    for path, size in binder.too_long([*book.procedures, *book.clients]):
+        note = t(lang, "binder.too_long", path=path, size=size, limit=binder.MAX_BODY_CHARS)
+        print(f"releve: {note}", file=sys.stderr)
     print(t(lang, "binder.written", path=target, procedures=len(book.procedures)))
     return 0

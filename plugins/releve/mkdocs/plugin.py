@@ -378,6 +378,9 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             raise PluginError(_("build.binders_failed", reason=str(err))) from None
         for path in sorted(left_out):
             log.warning(_("binder.left_out", path=path))
+        pages = [*self.runbook.procedures, *self.runbook.clients.values()]
+        for path, size in binders.too_long(pages):
+            log.warning(_("binder.too_long", path=path, size=size, limit=binders.MAX_BODY_CHARS))
         seconds = f"{time.perf_counter() - started:.1f}"
         log.info(Translator(self.settings.language)("build.binders_written", n=len(written),
                                                     seconds=seconds))  # fmt: skip
