@@ -150,7 +150,8 @@ def test_huge_procedure_is_capped_in_binders_with_one_warning(make_runbook, tmp_
     huge.write_text(
         "---\ntitle: Huge procedure\nservice: mail\nowner: ana\nbackup: [ben]\n"
         "priority: planned\nsuccess_criteria: [Done]\nreviewed: 2026-11-01\n---\n"
-        + paragraph * 2700,  # about 2.7 MB
+        + paragraph
+        * 2700,  # about 2.7 MB
         encoding="utf-8",
     )
     started = time.perf_counter()
