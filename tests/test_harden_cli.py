@@ -248,7 +248,13 @@ def test_disk_full_while_writing_the_vault(rb, monkeypatch, capsys):
     import io
 
     from releve.cli import vault_cmd
+    from releve.vault import ops, store
 
+    people = {"ana": {"ops"}, "ben": {"ops"}, "chloe": {"finance"}}
+    enrolled = ops.enroll(store.Vault(), people, "ana", "ana-maple-river-lantern-kettle",
+                          iterations=1000, weak_for_tests=True).vault  # fmt: skip
+    store.write_atomic(rb.root / "vault.yml", store.dump(enrolled))
+    before = (rb.root / "vault.yml").read_bytes()
     monkeypatch.setattr(vault_cmd, "write_atomic", disk_full)
     monkeypatch.setenv("RELEVE_USER", "ana")
     monkeypatch.setenv("RELEVE_PASSPHRASE", "ana-maple-river-lantern-kettle")
@@ -257,7 +263,7 @@ def test_disk_full_while_writing_the_vault(rb, monkeypatch, capsys):
     code, err = run_main(["vault", "add", "bank", "--audience", "ops", "--root", str(rb.root)],
                          capsys)  # fmt: skip
     assert code == 2 and "vault.yml" in err and len(err.strip().splitlines()) == 1, err
-    assert not (rb.root / "vault.yml").exists()
+    assert (rb.root / "vault.yml").read_bytes() == before
 
 
 def test_disk_full_while_writing_a_binder_or_a_new_procedure(rb, monkeypatch, capsys, tmp_path):

@@ -56,7 +56,8 @@ def test_free_pages_and_files_under_docs_are_scanned(make_runbook):
 def test_vault_labels_and_urls_are_scanned(make_runbook):
     rb = make_runbook(team=TEAM)
     rb.procedure("a.md", GOOD)
-    v = ops.add(store.Vault(), PEOPLE, "ana", PASS["ana"], "bank", "ops", "sealed-value",
+    v = ops.enroll(store.Vault(), PEOPLE, "ana", PASS["ana"], **FAST).vault
+    v = ops.add(v, PEOPLE, "ana", PASS["ana"], "bank", "ops", "sealed-value",
                 today=TODAY, label="Banque (mdp : Chat#Noir88)", **FAST)  # fmt: skip
     v = ops.add(v, PEOPLE, "ana", PASS["ana"], "ftp", "ops", "sealed-value", today=TODAY,
                 label="FTP", url="https://ops:S3cr3tPass@ftp.example.com/", **FAST)  # fmt: skip

@@ -79,6 +79,12 @@ def parse_credentials(root: Path, path: Path, findings: list[Finding]) -> dict[s
     version = doc.data.get("version")
     audiences = f.mapping("audiences")
     holders = {str(aud): audience_holders(spec, version) for aud, spec in audiences.items()}
+    a = f.sub("audiences", audiences)
+    for aud, spec in audiences.items():  # `ops: 5`, `slots: 5`, `slots: [a, b]` hold nobody
+        if not isinstance(spec, dict):
+            a.wrong_type(str(aud), "mapping")
+        elif spec.get("slots") is not None and not isinstance(spec["slots"], dict):
+            a.sub(str(aud), spec).wrong_type("slots", "mapping")
     generations = {
         str(aud): _generation(spec.get("generation")) if version != 1 else None
         for aud, spec in audiences.items()
