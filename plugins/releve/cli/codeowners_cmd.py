@@ -17,7 +17,7 @@ from .. import codeowners
 from ..i18n import t
 from ..model import load_runbook
 from ..settings import load_settings
-from .common import EXIT_FINDINGS, CommandError, add_root, root_of
+from .common import EXIT_FINDINGS, CommandError, add_root, runbook_root
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,7 +55,7 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = root_of(args)
+    root = runbook_root(args)
     settings = load_settings(root)
     lang = settings.language
     runbook = load_runbook(root, settings)

@@ -34,15 +34,20 @@ def add_today(parser: argparse.ArgumentParser) -> None:
 
 
 def root_of(args: argparse.Namespace) -> Path:
-    """The runbook folder of --root; a folder without mkdocs.yml or team.yml is refused
-    (no command should read, or write into, a folder that is not a runbook)."""
     root = Path(args.root)
     if not root.is_dir():
         raise CommandError(f"{args.root}: {t(lang_of(root), 'cli.no_root')}")
+    return root.resolve()
+
+
+def runbook_root(args: argparse.Namespace) -> Path:
+    """The runbook folder of --root; a folder without mkdocs.yml or team.yml is refused
+    (no command should read, or write into, a folder that is not a runbook)."""
+    root = root_of(args)
     settings = load_settings(root)
     if not (root / "mkdocs.yml").is_file() and not (root / settings.team_file).is_file():
         raise CommandError(f"{args.root}: {t(settings.language, 'lint.not_runbook')}")
-    return root.resolve()
+    return root
 
 
 def lang_of(root: Path) -> str:
@@ -72,7 +77,7 @@ def day_arg(value: str | None, flag: str, lang: str = "en") -> date | None:
 
 
 def load(args: argparse.Namespace) -> tuple[Runbook, Settings]:
-    root = root_of(args)
+    root = runbook_root(args)
     settings = load_settings(root)
     return load_runbook(root, settings), settings
 

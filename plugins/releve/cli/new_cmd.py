@@ -23,7 +23,7 @@ from ..model import load_runbook
 from ..model.fields import ID_RE
 from ..model.sources import read_text, split_page
 from ..settings import Settings, load_settings
-from .common import EXIT_FINDINGS, CommandError, add_root, add_today, root_of, today_of
+from .common import EXIT_FINDINGS, CommandError, add_root, add_today, runbook_root, today_of
 
 PACKAGED = Path(__file__).resolve().parent.parent / "scaffold" / ".releve" / "procedure.md.j2"
 TEAM_TEMPLATE = ".releve/procedure.md"
@@ -160,7 +160,7 @@ def _check_people(runbook, owner: str, backups: list[str], settings: Settings, l
 
 
 def run(args: argparse.Namespace) -> int:
-    root = root_of(args)
+    root = runbook_root(args)
     settings = load_settings(root)
     lang = settings.language
     day = today_of(args)
