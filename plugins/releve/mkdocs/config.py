@@ -43,3 +43,6 @@ class RelevePluginConfig(Config):
     """Paper size of the PDF binders: letter (North America) or a4."""
     nav = c.Type(bool, default=True)
     """Build the navigation (dashboard, services, clients, people) when mkdocs.yml has no `nav`."""
+    search = c.Type(bool, default=True)
+    """Relève's search (Pagefind: French and English stemming, accents optional, filters)
+    in Material's header box; false leaves Material's own search as mkdocs.yml sets it."""

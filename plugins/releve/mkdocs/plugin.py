@@ -11,7 +11,9 @@ Events used, and why:
   parsed, and the title from our front-matter.
 - `on_page_content`: put the header card (owner, backups, client...) into the
   page body, where Material's search indexes it.
-- `on_post_build`: write the PDF binders into the site (plugin option `binder`).
+- `on_post_page`: mark the pages search should index (see `mkdocs/search.py`).
+- `on_post_build`: index the built site with Pagefind (plugin option `search`), and
+  write the PDF binders into the site (plugin option `binder`).
 - `on_serve`: watch the runbook sources outside `docs_dir`.
 """
 
@@ -43,6 +45,7 @@ from ..lint.formats import build_log
 from ..mdext import AdmonitionTitles, extension_map
 from ..model import Client, Procedure, Runbook, load_runbook
 from ..model.sources import unsafe_links
+from ..search import SearchIndexError, build_index, mark_page
 from ..settings import Settings
 from ..today import BadDate, today
 from ..vault import load as load_vault
@@ -61,6 +64,7 @@ from ..views.site import (
     person_uri,
     service_uri,
 )
+from . import search as site_search
 from .config import RelevePluginConfig
 from .engine import running, supported
 
@@ -70,7 +74,8 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 THEME_DIR = str(Path(__file__).resolve().parent.parent / "templates" / "theme")
 ASSET_URIS = ("assets/releve/releve.css", "assets/releve/releve.js",
               "assets/releve/vault.css", "assets/releve/reveal.js",
-              "assets/releve/today.css", "assets/releve/today.js")  # fmt: skip
+              "assets/releve/today.css", "assets/releve/today.js",
+              "assets/releve/search.css", "assets/releve/search.js")  # fmt: skip
 
 
 class RelevePlugin(BasePlugin[RelevePluginConfig]):
@@ -93,6 +98,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self.files: Files | None = None
         self.cards: CredentialCards | None = None
         self.inline: dict[str, list[str]] = {}  # src_uri -> ids of inline [[cred:ID]]
+        self.search = False  # Relève's search answers the header box (Pagefind)
+        self.search_pages = 0  # pages marked for the index by on_post_page
 
     # configuration ---------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -125,6 +132,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             _ = Translator(self.settings.language)
             raise PluginError(_("build.bad_today", value=str(err))) from None
         self._refuse_unsafe_links(config)
+        if self.config.search:
+            self.search = site_search.take_over(config, self.settings.language, log)
         for uri in ASSET_URIS:
             if uri.endswith(".css") and uri not in config.extra_css:
                 config.extra_css.append(uri)
@@ -365,7 +374,27 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             return binder_site.link_block(binders.PERSON, person, lang, links)
         return ""
 
+    # search ----------------------------------------------------------------
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        target = site_search.search_page(page, self.sources, self.runbook) if self.search else None
+        if target is None:
+            return output
+        self.search_pages += 1
+        return mark_page(output, target)
+
+    def _index_search(self, config: MkDocsConfig) -> None:
+        _ = Translator(self.settings.language)
+        if not self.search_pages:  # Pagefind would index every page, noise included
+            return
+        try:
+            stats = build_index(Path(config.site_dir), self.settings.language)
+        except SearchIndexError as err:
+            raise PluginError(_("build.search_failed", reason=str(err))) from None
+        log.info(_("build.search_written", pages=self.search_pages, seconds=f"{stats.seconds:.1f}"))
+
     def on_post_build(self, /, *, config: MkDocsConfig) -> None:
+        if self.search:
+            self._index_search(config)
         if not self.settings.binder or self.runbook is None:
             return
         started = time.perf_counter()
