@@ -16,6 +16,7 @@
 
   var form = box.querySelector("form");
   var input = box.querySelector(".md-search__input");
+  var result = box.querySelector(".md-search-result");
   var meta = box.querySelector(".md-search-result__meta");
   var list = box.querySelector(".md-search-result__list");
   var scroller = box.querySelector(".md-search__scrollwrap");
@@ -26,7 +27,7 @@
   var root = new URL((material.base || ".").replace(/\/?$/, "/"), location.href);
   var features = material.features || [];
   var BATCH = 10;
-  var state = { loading: null, results: [], shown: 0, token: 0, busy: false, filters: {} };
+  var state = { loading: null, results: [], shown: 0, token: 0, more: 0, filters: {} };
 
   function readJSON(el) {
     try { return JSON.parse(el.textContent); } catch (e) { return {}; }
@@ -125,9 +126,15 @@
     }
   }
 
+  /* aria-busy: true from a keystroke until its results are on screen. */
+  function busy(on) {
+    result.setAttribute("aria-busy", on ? "true" : "false");
+  }
+
   function run() {
     var query = input.value.trim();
     var token = ++state.token;
+    busy(true);
     var filters = {};
     Object.keys(state.filters).forEach(function (k) { filters[k] = state.filters[k]; });
     if (!query && !Object.keys(filters).length) {
@@ -135,6 +142,7 @@
       state.shown = 0;
       list.textContent = "";
       showCount(0, "");
+      busy(false);
       if (toggle.checked) load();
       return;
     }
@@ -149,23 +157,24 @@
         list.textContent = "";
         showCount(search.results.length, query);
         scroller.scrollTop = 0;
-        return more();
+        return more().then(function () { if (token === state.token) busy(false); });
       })
-      .catch(function () { /* reported by load() */ });
+      .catch(function () { if (token === state.token) busy(false); });
   }
 
+  /* The next results, BATCH at a time: their excerpts are fetched only now. */
   function more() {
-    if (state.busy || state.shown >= state.results.length) return Promise.resolve();
     var token = state.token;
+    if (state.more === token || state.shown >= state.results.length) return Promise.resolve();
     var batch = state.results.slice(state.shown, state.shown + BATCH);
     state.shown += batch.length;
-    state.busy = true;
+    state.more = token;
     return Promise.all(batch.map(function (r) { return r.data(); }))
       .then(function (pages) {
         if (token !== state.token) return;
         pages.forEach(function (page) { list.appendChild(renderItem(page)); });
       })
-      .finally(function () { state.busy = false; });
+      .finally(function () { if (state.more === token) state.more = 0; });
   }
 
   function renderItem(page) {
@@ -234,7 +243,9 @@
   });
   input.addEventListener("input", run);
   input.addEventListener("focus", function () {
-    setOpen(true);
+    // After the click that focused the box: a click on the header's magnifier
+    // (a label of the toggle) checks the toggle itself once its handlers ran.
+    setTimeout(function () { setOpen(true); }, 0);
     load();
   });
   var label = document.querySelector("header [for=__search]");

@@ -24,14 +24,13 @@ from mkdocs.structure.pages import Page
 
 from ..i18n import Translator
 from ..model import Client, Procedure, Runbook
-from ..search import CLIENT, PAGE, PERSON, PROCEDURE, SERVICE, SearchPage
+from ..search import CLIENT, KINDS, PAGE, PERSON, PROCEDURE, SERVICE, SearchPage
 from ..views.site import person_uri, service_uri
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "templates" / "theme"
 MATERIAL_SEARCH = "material/search"
 FILTERS = ("person", "client", "service", "priority")
 PRIORITIES = ("urgent", "important", "planned")
-KINDS = ("procedure", "client", "person", "service", "page")
 STRINGS = ("unavailable", *(f"kind_{k}" for k in KINDS), *(f"any_{f}" for f in FILTERS),
            *(f"filter_{f}" for f in FILTERS))  # fmt: skip
 

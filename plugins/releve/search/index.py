@@ -18,6 +18,7 @@ from pathlib import Path
 from .marks import EXCLUDE_SELECTORS
 
 BUNDLE = "pagefind"  # folder of the index and its scripts, relative to the site
+TIMEOUT = 600  # seconds; 2,000 procedures take about 2 s: past this Pagefind has hung
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,17 @@ def build_index(site_dir: Path, language: str) -> IndexStats:
     shutil.rmtree(out, ignore_errors=True)  # `--dirty` builds: no stale chunks
     started = time.perf_counter()
     try:
-        pages = asyncio.run(_index(site_dir, out, language))
+        pages = asyncio.run(asyncio.wait_for(_index(site_dir, out, language), TIMEOUT))
     except ImportError:
         missing = "the `pagefind` package is missing: pip install 'pagefind[bin]'"
         raise SearchIndexError(missing) from None
-    except Exception as err:  # the binary is missing, or it reported an error
+    except FileNotFoundError as err:
+        where = f" ({err.filename})" if err.filename else ""
+        missing = f"the Pagefind binary was not found{where}: pip install 'pagefind[bin]'"
+        raise SearchIndexError(missing) from None
+    except TimeoutError:
+        raise SearchIndexError(f"Pagefind did not answer within {TIMEOUT} s") from None
+    except Exception as err:  # Pagefind reported an error
         raise SearchIndexError(str(err) or type(err).__name__) from None
     return IndexStats(pages=pages, seconds=time.perf_counter() - started)
 
