@@ -1,0 +1,213 @@
+"""Relève's search at build time: Pagefind replaces lunr, marks only reader pages, and fails
+in one clear line. The browser side is in test_browser_search.py."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+from pagefind_fixture import fragments
+
+from conftest import VENV_BIN, mkdocs_build, releve
+from releve.search import CLIENT, PERSON, PROCEDURE, SearchPage, mark_page
+
+PROC = """\
+title: Weekly invoices
+service: billing
+clients: [acme]
+owner: ana
+backup: [ben, chloe]
+priority: urgent
+success_criteria: [Invoices sent]
+reviewed: 2026-11-01
+"""
+CLIENT_MD = "---\nname: Acme <inc.>\n---\nFiles live in the shared Drive.\n"
+TAKEOVER = "the search box uses Relève's search"
+
+
+def small(make_runbook, config: str | None = None):
+    rb = make_runbook(lang="en")
+    if config is not None:
+        (rb.root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    rb.procedure("billing/invoices.md", PROC, "## Steps\n\n1. Send the invoices.\n")
+    rb.write("clients/acme.md", CLIENT_MD)
+    rb.write("docs/about.md", "# About us\n\nWe answer the phone.\n")
+    return rb
+
+
+def config(plugins: str) -> str:
+    return (
+        "site_name: Test runbook\ntheme:\n  name: material\n  language: en\n  font: false\n"
+        f"plugins:\n{plugins}"
+    )
+
+
+def test_a_search_entry_keeps_working_and_relève_says_so_once(make_runbook):
+    rb = small(make_runbook)  # the minimal mkdocs.yml lists `- search`
+    result = mkdocs_build(rb.root, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count(TAKEOVER) == 1, result.stderr
+    site = rb.root / "site"
+    assert not (site / "search" / "search_index.json").exists()  # no lunr index
+    assert (site / "pagefind" / "pagefind.js").exists()
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert 'class="md-search releve-search"' in html
+    assert 'data-md-component="search"' not in html  # Material's script leaves the box alone
+    assert 'for="__search"' in html  # the header's magnifier, for phones
+    assert "assets/releve/search.js" in html
+
+
+def test_no_search_entry_still_gets_the_box(make_runbook):
+    rb = small(make_runbook, config("  - releve:\n      binder: false\n"))
+    result = mkdocs_build(rb.root, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert TAKEOVER not in result.stderr  # nothing to say: nothing was listed
+    site = rb.root / "site"
+    assert (site / "pagefind" / "pagefind.js").exists()
+    assert 'class="md-search releve-search"' in (site / "index.html").read_text("utf-8")
+    assert "index of 7 pages" in result.stderr  # procedure, client, service, 3 people, about
+
+
+def test_search_false_leaves_material_search(make_runbook):
+    rb = small(
+        make_runbook, config("  - search\n  - releve:\n      binder: false\n      search: false\n")
+    )
+    result = mkdocs_build(rb.root)
+    assert result.returncode == 0, result.stderr
+    site = rb.root / "site"
+    assert (site / "search" / "search_index.json").exists()
+    assert not (site / "pagefind").exists()
+    assert 'data-md-component="search"' in (site / "index.html").read_text("utf-8")
+
+
+def test_search_turned_off_in_mkdocs_yml_stays_off(make_runbook):
+    rb = small(
+        make_runbook,
+        config("  - search:\n      enabled: false\n  - releve:\n      binder: false\n"),
+    )
+    result = mkdocs_build(rb.root)
+    assert result.returncode == 0, result.stderr
+    site = rb.root / "site"
+    assert not (site / "pagefind").exists() and not (site / "search").exists()
+    assert "md-search" not in (site / "index.html").read_text("utf-8")
+
+
+def test_only_pages_a_reader_looks_for_are_indexed(make_runbook):
+    rb = small(make_runbook)
+    result = mkdocs_build(rb.root)
+    assert result.returncode == 0, result.stderr
+    pages = fragments(rb.root / "site")
+    people = {f"/people/{p}/" for p in ("ana", "ben", "chloe")}
+    assert set(pages) == {
+        "/procedures/billing/invoices/",
+        "/clients/acme/",
+        "/services/billing/",
+        "/about/",
+        *people,
+    }  # not the dashboard, indexes, coverage matrix, gap calendar, risks or agenda
+    kinds = {url: page["meta"]["kind"] for url, page in pages.items()}
+    assert kinds["/procedures/billing/invoices/"] == "procedure"
+    assert kinds["/clients/acme/"] == "client" and kinds["/about/"] == "page"
+    assert {kinds[u] for u in people} == {"person"}
+
+
+def test_procedure_card_is_words_and_filters(make_runbook):
+    rb = small(make_runbook)
+    assert mkdocs_build(rb.root).returncode == 0
+    pages = fragments(rb.root / "site")
+    page = pages["/procedures/billing/invoices/"]
+    text = page["content"]
+    assert "Owner Ana Lima" in text and "Backups Ben Okafor, Chloé Dubois" in text
+    assert "Priority urgent" in text
+    assert page["meta"]["title"] == "Weekly invoices"
+    assert page["filters"] == {
+        "person": ["Ana Lima", "Ben Okafor", "Chloé Dubois"],  # owner or backup
+        "client": ["Acme <inc.>"],
+        "service": ["Billing"],
+        "priority": ["urgent"],
+    }
+    assert text.count("Acme <inc.>") == 1  # the card's client row is not counted twice
+    # Each person, client and service page is in its own filter, under its own name.
+    assert pages["/people/ana/"]["filters"] == {"person": ["Ana Lima"]}
+    assert pages["/clients/acme/"]["filters"] == {"client": ["Acme <inc.>"]}
+    assert pages["/services/billing/"]["filters"] == {"service": ["Billing"]}
+    # Lists of procedures on a person's page repeat the procedures: not searched there.
+    assert "Weekly invoices" not in pages["/people/ana/"]["content"]
+    assert "¶" not in text  # permalink signs
+
+
+def test_mark_page_marks_only_materials_article():
+    html = (
+        '<html><body><nav>Menu</nav><article class="md-content__inner md-typeset">'
+        '<h1 id="x">Élodie<a class="headerlink">¶</a></h1><dl><dt>Roles</dt><dd>ops</dd></dl>'
+        "</article></body></html>"
+    )
+    marked = mark_page(html, SearchPage(PERSON, "Élodie <B>"))
+    assert '<article class="md-content__inner md-typeset" data-pagefind-body' in marked
+    assert 'data-pagefind-meta="kind:person"' in marked
+    assert '<h1 data-pagefind-weight="10" id="x">' in marked
+    assert 'data-pagefind-filter="person">Élodie &lt;B&gt;</span>' in marked
+    assert "<dt>Roles</dt> <dd>ops</dd> </dl>" in marked  # words apart, layout unchanged
+    assert marked.startswith("<html><body><nav>Menu</nav>")
+    procedure = mark_page(html, SearchPage(PROCEDURE))
+    assert "data-pagefind-weight" not in procedure and "data-pagefind-filter" not in procedure
+    assert mark_page("<html><body><main>x</main></body></html>", SearchPage(CLIENT, "A")) == (
+        "<html><body><main>x</main></body></html>"
+    )
+
+
+def test_missing_pagefind_binary_is_one_clear_line(make_runbook):
+    rb = small(make_runbook)
+    env = {**os.environ, "PAGEFIND_BINARY_PATH": str(rb.root / "no-such-pagefind")}
+    result = subprocess.run([str(VENV_BIN / "mkdocs"), "build"], cwd=rb.root, env=env,
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode != 0
+    assert "search index not written: the Pagefind binary was not found" in result.stderr
+    assert "pip install 'pagefind[bin]'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_releve_init_site_searches_with_pagefind(tmp_path, lang):
+    target = tmp_path / "runbook"
+    assert releve("init", str(target), "--language", lang).returncode == 0
+    assert not re.search(r"^  - search(:|$)", (target / "mkdocs.yml").read_text("utf-8"), re.M)
+    built = mkdocs_build(target, "--strict")
+    assert built.returncode == 0, built.stderr
+    assert (target / "site/pagefind/pagefind.js").exists()
+    assert not (target / "site/search/search_index.json").exists()
+    entry = (target / "site/pagefind/pagefind-entry.json").read_text("utf-8")
+    assert f'"{lang}"' in entry  # stemming in the runbook's language
+
+
+@pytest.mark.slow
+def test_mkdocs_serve_builds_the_index(make_runbook):
+    rb = small(make_runbook)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "RELEVE_TODAY": "2026-11-23", "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        [str(VENV_BIN / "mkdocs"), "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=rb.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                url = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "mkdocs serve never served the index"
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
