@@ -148,7 +148,9 @@
     }
     load()
       .then(function (pagefind) {
-        return pagefind.debouncedSearch(query || null, { filters: filters }, 150);
+        var options = { filters: filters };
+        if (!query) options.sort = { order: "asc" }; // a filter alone: a list, by title
+        return pagefind.debouncedSearch(query || null, options, 150);
       })
       .then(function (search) {
         if (!search || token !== state.token) return;

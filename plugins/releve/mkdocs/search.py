@@ -84,7 +84,7 @@ def search_page(page: Page, sources: dict, runbook: Runbook | None) -> SearchPag
     uri = page.file.src_uri
     obj = sources.get(uri)
     if isinstance(obj, Procedure):
-        return SearchPage(PROCEDURE)
+        return SearchPage(PROCEDURE, obj.title)
     if isinstance(obj, Client):
         return SearchPage(CLIENT, obj.name)
     if runbook is not None:
@@ -96,5 +96,5 @@ def search_page(page: Page, sources: dict, runbook: Runbook | None) -> SearchPag
                 title = runbook.config.service_title(service) if runbook.config else service
                 return SearchPage(SERVICE, title)
     if page.file.generated_by is None and page.file.abs_src_path is not None:
-        return SearchPage(PAGE)
+        return SearchPage(PAGE, page.title or "")
     return None

@@ -60,9 +60,14 @@ _H1 = re.compile(r"<h1\b")
 _RUN_TOGETHER = re.compile(r"(</(?:dt|dd|th|summary)>)(?=<)")
 
 
+# Results of a filter with no words typed: the person's, client's or service's
+# own page first, then procedures, then the team's pages, each by title.
+LIST_ORDER = {PERSON: 0, CLIENT: 0, SERVICE: 0, PROCEDURE: 1, PAGE: 2}
+
+
 @dataclass(frozen=True)
 class SearchPage:
-    """What a page is to search: its kind, and for a person, client or service its name."""
+    """What a page is to search: its kind and its name (a procedure's or page's title)."""
 
     kind: str
     name: str = ""
@@ -73,7 +78,11 @@ def mark_page(html: str, page: SearchPage) -> str:
     match = _ARTICLE.search(html)
     if match is None:
         return html
-    tag = match.group(0)[:-1] + f' data-pagefind-body data-pagefind-meta="kind:{page.kind}">'
+    order = f"{LIST_ORDER.get(page.kind, 3)} {page.name.casefold()}"
+    tag = match.group(0)[:-1] + (
+        f' data-pagefind-body data-pagefind-meta="kind:{page.kind}"'
+        f' data-pagefind-sort="order:{escape(order)}">'
+    )
     rest = html[match.end() :]
     extra = ""
     if page.kind in OWN_FILTER and page.name:
