@@ -82,7 +82,8 @@ def test_search_false_leaves_material_search(make_runbook):
     site = rb.root / "site"
     assert (site / "search" / "search_index.json").exists()
     assert not (site / "pagefind").exists()
-    assert 'data-md-component="search"' in (site / "index.html").read_text("utf-8")
+    html = (site / "index.html").read_text("utf-8")
+    assert 'data-md-component="search"' in html and "releve/search.js" not in html
 
 
 def test_search_turned_off_in_mkdocs_yml_stays_off(make_runbook):

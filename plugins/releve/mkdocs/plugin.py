@@ -74,8 +74,8 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 THEME_DIR = str(Path(__file__).resolve().parent.parent / "templates" / "theme")
 ASSET_URIS = ("assets/releve/releve.css", "assets/releve/releve.js",
               "assets/releve/vault.css", "assets/releve/reveal.js",
-              "assets/releve/today.css", "assets/releve/today.js",
-              "assets/releve/search.css", "assets/releve/search.js")  # fmt: skip
+              "assets/releve/today.css", "assets/releve/today.js")  # fmt: skip
+SEARCH_ASSET_URIS = ("assets/releve/search.css", "assets/releve/search.js")
 
 
 class RelevePlugin(BasePlugin[RelevePluginConfig]):
@@ -134,12 +134,15 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self._refuse_unsafe_links(config)
         if self.config.search:
             self.search = site_search.take_over(config, self.settings.language, log)
-        for uri in ASSET_URIS:
+        for uri in self._asset_uris():
             if uri.endswith(".css") and uri not in config.extra_css:
                 config.extra_css.append(uri)
             if uri.endswith(".js") and uri not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(uri)
         return config
+
+    def _asset_uris(self) -> tuple[str, ...]:
+        return ASSET_URIS + (SEARCH_ASSET_URIS if self.search else ())
 
     def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
         """`releve_theme(key)`: Relève's wording of a Material string, "" when it has none."""
@@ -171,7 +174,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             self._add_source(files, config, proc.path, proc)
         for client in runbook.clients.values():
             self._add_source(files, config, client.path, client)
-        for uri in ASSET_URIS:
+        for uri in self._asset_uris():
             files.append(File(uri, src_dir=str(ASSETS.parent), dest_dir=config.site_dir,
                               use_directory_urls=False))  # fmt: skip
             files.get_file_from_path(uri).abs_src_path = str(ASSETS / Path(uri).name)
