@@ -3,6 +3,7 @@ in one clear line. The browser side is in test_browser_search.py."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import socket
@@ -14,7 +15,7 @@ import pytest
 from pagefind_fixture import fragments
 
 from conftest import VENV_BIN, mkdocs_build, releve
-from releve.search import CLIENT, PERSON, PROCEDURE, SearchPage, mark_page
+from releve.search import CLIENT, PERSON, PROCEDURE, SearchPage, build_index, mark_page
 
 PROC = """\
 title: Weekly invoices
@@ -212,3 +213,19 @@ def test_mkdocs_serve_builds_the_index(make_runbook):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_build_index_runs_inside_an_event_loop(tmp_path):
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text(
+        '<html lang="en"><body><article data-pagefind-body><h1>Invoices</h1></article>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+
+    async def inside_a_loop():  # e.g. a build started from async code or a test harness
+        return build_index(site, "en")
+
+    assert asyncio.run(inside_a_loop()).pages == 1
+    assert fragments(site)["/a/"]["meta"]["title"] == "Invoices"

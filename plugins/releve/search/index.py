@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def build_index(site_dir: Path, language: str) -> IndexStats:
     shutil.rmtree(out, ignore_errors=True)  # `--dirty` builds: no stale chunks
     started = time.perf_counter()
     try:
-        pages = asyncio.run(asyncio.wait_for(_index(site_dir, out, language), TIMEOUT))
+        pages = _run(asyncio.wait_for(_index(site_dir, out, language), TIMEOUT))
     except ImportError:
         missing = "the `pagefind` package is missing: pip install 'pagefind[bin]'"
         raise SearchIndexError(missing) from None
@@ -50,6 +51,16 @@ def build_index(site_dir: Path, language: str) -> IndexStats:
     except Exception as err:  # Pagefind reported an error
         raise SearchIndexError(str(err) or type(err).__name__) from None
     return IndexStats(pages=pages, seconds=time.perf_counter() - started)
+
+
+def _run(coroutine):
+    """Run `coroutine` to the end, in a thread of its own when the caller has an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def _index(site_dir: Path, out: Path, language: str) -> int:
