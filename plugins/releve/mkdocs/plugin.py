@@ -10,7 +10,7 @@ Events used, and why:
 - `on_page_read_source` / `on_page_markdown`: hand MkDocs the body we already
   parsed, and the title from our front-matter.
 - `on_page_content`: put the header card (owner, backups, client...) into the
-  page body, where Material's search indexes it.
+  page body, where search indexes it (as words: see templates/cards/procedure.html.j2).
 - `on_post_page`: mark the pages search should index (see `mkdocs/search.py`).
 - `on_post_build`: index the built site with Pagefind (plugin option `search`), and
   write the PDF binders into the site (plugin option `binder`).
