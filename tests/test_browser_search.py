@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from pagefind_fixture import decoded
+from vault_helpers import enrolled
 
 from conftest import REPO, SCREENSHOTS, mkdocs_build
 from releve.model import load_runbook
@@ -185,8 +186,11 @@ def test_phone_width(site_url, chromium):
                              has_touch=True)  # fmt: skip
     page.goto(site_url)
     page.click("label.md-header__button[for=__search]")  # the magnifier opens the box
-    field = page.locator("input.md-search__input").bounding_box()
-    assert field["x"] >= 0 and field["x"] + field["width"] <= 390
+    page.wait_for_function(  # it slides in, then sits within the screen
+        "(() => { const r = document.querySelector('input.md-search__input')"
+        ".getBoundingClientRect(); return r.left >= 0 && r.right <= innerWidth; })()"
+    )
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
     page.keyboard.type("relancer", delay=40)
     found = titles(page)
     assert found[0].startswith("Relance de paiement")
@@ -215,9 +219,10 @@ def test_no_result_leaks_a_canary(make_runbook, chromium, serve):
         f'Log in with [[cred:bank]].\n\n<span data-note="{ATTR_CANARY}">Ask Ana.</span>\n',
     )
     people = {"ana": {"ops"}, "ben": {"ops"}, "chloe": {"finance"}}
-    vault = ops.add(store.Vault(), people, "ana", "ana-maple-river-lantern-kettle", "bank",
-                    "ops", CANARY, today=date(2026, 10, 2), label="Bank portal",
-                    iterations=1000, weak_for_tests=True)  # fmt: skip
+    passphrase = "ana-maple-river-lantern-kettle"
+    vault = enrolled(people, {"ana": passphrase})
+    vault = ops.add(vault, people, "ana", passphrase, "bank", "ops", CANARY,
+                    today=date(2026, 10, 2), label="Bank portal")  # fmt: skip
     store.write_atomic(rb.root / "vault.yml", store.dump(vault))
     result = mkdocs_build(rb.root)
     assert result.returncode == 0, result.stderr

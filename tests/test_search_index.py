@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 from pagefind_fixture import fragments
 
-from conftest import VENV_BIN, mkdocs_build, releve
+from conftest import engine_command, mkdocs_build, releve
 from releve.search import CLIENT, PERSON, PROCEDURE, SearchPage, build_index, mark_page
 
 PROC = """\
@@ -166,7 +166,7 @@ def test_mark_page_marks_only_materials_article():
 def test_missing_pagefind_binary_is_one_clear_line(make_runbook):
     rb = small(make_runbook)
     env = {**os.environ, "PAGEFIND_BINARY_PATH": str(rb.root / "no-such-pagefind")}
-    result = subprocess.run([str(VENV_BIN / "mkdocs"), "build"], cwd=rb.root, env=env,
+    result = subprocess.run([str(engine_command()), "build"], cwd=rb.root, env=env,
                             capture_output=True, text=True, timeout=300)  # fmt: skip
     assert result.returncode != 0
     assert "search index not written: the Pagefind binary was not found" in result.stderr
@@ -195,7 +195,7 @@ def test_mkdocs_serve_builds_the_index(make_runbook):
         port = s.getsockname()[1]
     env = {**os.environ, "RELEVE_TODAY": "2026-11-23", "NO_MKDOCS_2_WARNING": "1"}
     server = subprocess.Popen(
-        [str(VENV_BIN / "mkdocs"), "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        [str(engine_command()), "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
         cwd=rb.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
