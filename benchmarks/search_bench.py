@@ -36,6 +36,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -48,7 +49,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync"]  # fmt: skip
 TEXT = {".html", ".js", ".css", ".json", ".xml", ".svg", ".txt", ".map"}
 SEARCH_URL = re.compile(r"/pagefind/|/search/|workers/search|/lunr/|releve/search\.")
-INDEXED = re.compile(r"(\d+) pages (?:written in|écrit en) ([\d.]+) s")
+INDEXED = re.compile(r"(\d[\d\s]*) pages (?:written in|écrit en)")  # "2 125" in French
 
 
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
@@ -110,7 +111,7 @@ def build(root: Path) -> tuple[float, float, int | None]:
         raise SystemExit(f"build failed in {root}:\n{done.stderr[-3000:]}")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     match = INDEXED.search(done.stderr)
-    return elapsed, cpu, int(match.group(1)) if match else None
+    return elapsed, cpu, int(re.sub(r"\D", "", match.group(1))) if match else None
 
 
 def index_only(site: Path, repeat: int) -> tuple[float, float]:
@@ -128,6 +129,11 @@ def index_only(site: Path, repeat: int) -> tuple[float, float]:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return min(walls), min(cpus)
+
+
+def raw_size(site: Path, files: list[str]) -> int:
+    """The same files uncompressed, as a host that does not gzip would send them."""
+    return sum((site / urlsplit(f).path.lstrip("/")).stat().st_size for f in files)
 
 
 def first_search(browser, url: str, sent: list[tuple[str, int]], query: str) -> dict:
@@ -184,6 +190,7 @@ def main() -> None:
                 httpd, url, sent = serve(site)
                 try:
                     net = first_search(browser, url, sent, args.query)
+                    net["raw"] = raw_size(site, net["files"])
                 finally:
                     httpd.shutdown()
                 rows.append((n, "Material (lunr)" if material else "Relève (Pagefind)",
@@ -194,15 +201,16 @@ def main() -> None:
     print()
     print(
         "| N | search | build: wall, CPU (s) | indexing: wall, CPU (s) | index on disk "
-        "| search bytes before "
-        "the first result | of which at page load | search requests |"
+        "| search bytes before the first result | of which at page load | uncompressed "
+        "| search requests |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for n, name, seconds, timing, pages, on_disk, net in rows:
         indexing = f"{timing[0]:.1f}, {timing[1]:.1f} ({pages} pages)" if timing else "—"
         print(
             f"| {n} | {name} | {seconds[0]:.1f}, {seconds[1]:.1f} | {indexing} | {kib(on_disk)} "
-            f"| {kib(net['search'])} | {kib(net['load_search'])} | {net['requests']} |"
+            f"| {kib(net['search'])} | {kib(net['load_search'])} | {kib(net['raw'])} "
+            f"| {net['requests']} |"
         )
 
 

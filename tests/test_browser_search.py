@@ -100,6 +100,23 @@ def test_french_stems_and_accent_free_words(site_url, chromium, query, expected)
     page.close()
 
 
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("samir", "Samir Haddad"),
+        ("belanger", "Rénovations Bélanger inc."),
+        ("clinique", "Clinique dentaire de la Rivière"),
+        ("facturation", "Service : Facturation"),
+    ],
+)
+def test_people_clients_and_services_come_first_for_their_name(site_url, chromium, query, first):
+    page = chromium.new_page()
+    page.goto(site_url)
+    found = search(page, query)
+    assert found[0] == first, found
+    page.close()
+
+
 FRONT = """\
 title: {title}
 service: {service}
