@@ -15,7 +15,17 @@ import pytest
 from pagefind_fixture import fragments
 
 from conftest import engine_command, mkdocs_build, releve
-from releve.search import CLIENT, PERSON, PROCEDURE, SearchPage, build_index, mark_page
+from releve.search import (
+    CLIENT,
+    PERSON,
+    PROCEDURE,
+    SearchIndexError,
+    SearchPage,
+    build_index,
+    mark_page,
+)
+from releve.search import index as index_module
+from releve.search.index import incomplete
 
 PROC = """\
 title: Weekly invoices
@@ -216,16 +226,69 @@ def test_mkdocs_serve_builds_the_index(make_runbook):
 
 
 def test_build_index_runs_inside_an_event_loop(tmp_path):
-    site = tmp_path / "site"
-    (site / "a").mkdir(parents=True)
-    (site / "a" / "index.html").write_text(
-        '<html lang="en"><body><article data-pagefind-body><h1>Invoices</h1></article>'
-        "</body></html>",
-        encoding="utf-8",
-    )
+    site = tiny_site(tmp_path)
 
     async def inside_a_loop():  # e.g. a build started from async code or a test harness
         return build_index(site, "en")
 
     assert asyncio.run(inside_a_loop()).pages == 1
     assert fragments(site)["/a/"]["meta"]["title"] == "Invoices"
+
+
+def tiny_site(tmp_path):
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text(
+        '<html lang="en"><body><article data-pagefind-body><h1>Invoices</h1>'
+        "<p>Send them on Monday.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    return site
+
+
+def test_bundle_is_checked_whole_and_trimmed(tmp_path):
+    site = tiny_site(tmp_path)
+    build_index(site, "en")
+    out = site / "pagefind"
+    assert incomplete(out) is None
+    assert not (out / "pagefind-ui.js").exists()  # Relève drives pagefind.js itself
+    assert (out / "pagefind.js").exists() and (out / "pagefind-highlight.js").exists()
+    fragment = next((out / "fragment").glob("*.pf_fragment"))
+    fragment.write_bytes(fragment.read_bytes()[:-12])
+    assert incomplete(out) == f"fragment/{fragment.name} is cut short"
+    fragment.write_bytes(b"")
+    assert incomplete(out) == f"fragment/{fragment.name} is empty"
+    (out / "pagefind-entry.json").write_text("", encoding="utf-8")
+    assert incomplete(out) == "pagefind-entry.json unreadable"
+
+
+def test_an_incomplete_bundle_is_written_again(tmp_path, monkeypatch):
+    site = tiny_site(tmp_path)
+    real, runs = index_module._index_once, []
+
+    def flaky(site_dir, out, language):  # the binary stopped before its files were whole
+        pages = real(site_dir, out, language)
+        runs.append(out)
+        if len(runs) == 1:
+            (out / "pagefind-entry.json").write_text("", encoding="utf-8")
+        return pages
+
+    monkeypatch.setattr(index_module, "_index_once", flaky)
+    build_index(site, "en")
+    assert len(runs) == 2 and incomplete(site / "pagefind") is None
+
+
+def test_a_bundle_never_whole_is_one_clear_error(tmp_path, monkeypatch):
+    site = tiny_site(tmp_path)
+    real = index_module._index_once
+
+    def broken(site_dir, out, language):
+        pages = real(site_dir, out, language)
+        (out / "pagefind.js").write_bytes(b"")
+        return pages
+
+    monkeypatch.setattr(index_module, "_index_once", broken)
+    with pytest.raises(
+        SearchIndexError, match=r"incomplete index 3 times \(pagefind.js is empty\)"
+    ):
+        build_index(site, "en")

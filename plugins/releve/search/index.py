@@ -5,13 +5,22 @@ ships inside the `pagefind_bin` wheel, so readers of the runbook never run a
 separate command. The whole directory is handed over in one request: the API
 answers one request at a time with a 0.1 s poll, too slow to send 2,000 pages
 one by one.
+
+The API stops the binary as soon as it has answered "files written"; on a busy
+machine that has left empty files behind (seen here: an empty
+pagefind-entry.json). So the bundle is checked after every run (every file
+non-empty, every compressed file whole) and indexing runs again, up to
+ATTEMPTS times, before the build fails with one clear line.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import shutil
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +29,10 @@ from .marks import EXCLUDE_SELECTORS
 
 BUNDLE = "pagefind"  # folder of the index and its scripts, relative to the site
 TIMEOUT = 600  # seconds; 2,000 procedures take about 2 s: past this Pagefind has hung
+ATTEMPTS = 3
+# Pagefind's ready-made interfaces: Relève's own script drives pagefind.js instead.
+UNUSED = tuple(f"pagefind-{ui}.{ext}" for ui in ("ui", "modular-ui", "component-ui")
+               for ext in ("js", "css"))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -35,10 +48,45 @@ class SearchIndexError(Exception):
 def build_index(site_dir: Path, language: str) -> IndexStats:
     """Index the marked pages of `site_dir` in `language` (stemming, stop words)."""
     out = site_dir / BUNDLE
-    shutil.rmtree(out, ignore_errors=True)  # `--dirty` builds: no stale chunks
     started = time.perf_counter()
+    for _ in range(ATTEMPTS):
+        shutil.rmtree(out, ignore_errors=True)  # no stale chunks (`--dirty`, a retry)
+        pages = _index_once(site_dir, out, language)
+        broken = incomplete(out)
+        if broken is None:
+            for name in UNUSED:
+                (out / name).unlink(missing_ok=True)
+            return IndexStats(pages=pages, seconds=time.perf_counter() - started)
+    raise SearchIndexError(
+        f"Pagefind wrote an incomplete index {ATTEMPTS} times ({broken}); build again"
+    )
+
+
+def incomplete(out: Path) -> str | None:
+    """The first sign that the bundle in `out` is not whole, or None when it is."""
     try:
-        pages = _run(asyncio.wait_for(_index(site_dir, out, language), TIMEOUT))
+        entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "pagefind-entry.json unreadable"
+    if not entry.get("languages"):
+        return "pagefind-entry.json lists no language"
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if not data:
+            return f"{path.relative_to(out)} is empty"
+        if data[:2] == b"\x1f\x8b":  # index chunks, fragments, filters, WebAssembly
+            try:
+                gzip.decompress(data)
+            except (OSError, EOFError, zlib.error):
+                return f"{path.relative_to(out)} is cut short"
+    return None
+
+
+def _index_once(site_dir: Path, out: Path, language: str) -> int:
+    try:
+        return _run(asyncio.wait_for(_index(site_dir, out, language), TIMEOUT))
     except ImportError:
         missing = "the `pagefind` package is missing: pip install 'pagefind[bin]'"
         raise SearchIndexError(missing) from None
@@ -50,7 +98,6 @@ def build_index(site_dir: Path, language: str) -> IndexStats:
         raise SearchIndexError(f"Pagefind did not answer within {TIMEOUT} s") from None
     except Exception as err:  # Pagefind reported an error
         raise SearchIndexError(str(err) or type(err).__name__) from None
-    return IndexStats(pages=pages, seconds=time.perf_counter() - started)
 
 
 def _run(coroutine):
