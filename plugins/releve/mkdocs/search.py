@@ -27,7 +27,8 @@ from ..model import Client, Procedure, Runbook
 from ..search import CLIENT, KINDS, PAGE, PERSON, PROCEDURE, SERVICE, SearchPage
 from ..views.site import person_uri, service_uri
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "templates" / "theme"
+# Only while Relève's search is on: with `search: false` Material's own partial stays.
+THEME_DIR = Path(__file__).resolve().parent.parent / "templates" / "theme-search"
 MATERIAL_SEARCH = "material/search"
 FILTERS = ("person", "client", "service", "priority")
 PRIORITIES = ("urgent", "important", "planned")

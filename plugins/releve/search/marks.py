@@ -39,6 +39,7 @@ EXCLUDE_SELECTORS = (
     ".md-content__button",
     ".md-source-file",
     ".releve-binder-link",
+    ".releve-print",
     ".releve-cred .releve-person",
     ".releve-cred-used",
     ".releve-cred-actions",
