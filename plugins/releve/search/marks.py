@@ -40,6 +40,7 @@ EXCLUDE_SELECTORS = (
     ".md-source-file",
     ".releve-binder-link",
     ".releve-print",
+    ".releve-procedure .releve-tel",  # people's phones: on their own page, not in every excerpt
     ".releve-cred .releve-person",
     ".releve-cred-used",
     ".releve-cred-actions",
