@@ -164,6 +164,7 @@ def test_mark_page_marks_only_materials_article():
     assert 'data-pagefind-meta="kind:person"' in marked
     assert '<h1 data-pagefind-weight="10" id="x">' in marked
     assert 'data-pagefind-filter="person">Élodie &lt;B&gt;</span>' in marked
+    assert 'data-pagefind-meta="name" data-pagefind-filter' in marked
     assert "<dt>Roles</dt> <dd>ops</dd> </dl>" in marked  # words apart, layout unchanged
     assert marked.startswith("<html><body><nav>Menu</nav>")
     procedure = mark_page(html, SearchPage(PROCEDURE))

@@ -8,7 +8,8 @@ calendar, today's agenda and lint reports change every day and would bury the
 procedures under dates and names.
 
 Weights (Pagefind's scale, body text 1): a person's, client's or service's
-own page puts its name at 10 so it comes first for that name; a procedure's
+own page puts its name at 10, and in its metadata, so it comes first for that
+name; a procedure's
 title is an <h1> (Pagefind: 7); its people, client and service, in the header
 card, are 5 (set in `templates/cards/procedure.html.j2`).
 """
@@ -90,10 +91,12 @@ def mark_page(html: str, page: SearchPage) -> str:
     if page.kind in OWN_FILTER and page.name:
         rest = _H1.sub(f'<h1 data-pagefind-weight="{NAME_WEIGHT}"', rest, count=1)
         # The name as a filter value, exactly as procedure cards print it (the <h1>
-        # also holds a permalink sign); ignored for the text, which the <h1> has.
+        # also holds a permalink sign), and as metadata: Pagefind adds a match in a
+        # page's metadata to its score, which keeps this page above procedures that
+        # repeat the name in their title, header card and body. Not counted twice as text.
         extra = (
-            f'<span hidden data-pagefind-ignore data-pagefind-filter="{OWN_FILTER[page.kind]}">'
-            f"{escape(page.name)}</span>"
+            f'<span hidden data-pagefind-ignore data-pagefind-meta="name"'
+            f' data-pagefind-filter="{OWN_FILTER[page.kind]}">{escape(page.name)}</span>'
         )
     rest = _RUN_TOGETHER.sub(r"\1 ", rest)
     return html[: match.start()] + tag + extra + rest
