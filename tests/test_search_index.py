@@ -10,6 +10,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from pagefind_fixture import fragments
@@ -232,7 +233,9 @@ def test_build_index_runs_inside_an_event_loop(tmp_path):
     async def inside_a_loop():  # e.g. a build started from async code or a test harness
         return build_index(site, "en")
 
-    assert asyncio.run(inside_a_loop()).pages == 1
+    # In a thread of its own: this thread may already run Playwright's loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside_a_loop()).result().pages == 1
     assert fragments(site)["/a/"]["meta"]["title"] == "Invoices"
 
 
