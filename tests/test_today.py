@@ -67,7 +67,8 @@ def built(tmp_path_factory):
                                            priority="planned").replace("2026-11-01", "2024-01-01")
                 + "schedule: monthly 1\n")  # fmt: skip
     f.write("clients/acme.md", "---\nname: Acme inc.\n---\nNotes.\n")
-    v = ops.add(store.Vault(), PEOPLE, "ana", PASS["ana"], "bank", "ops", CANARY,
+    v = ops.enroll(store.Vault(), PEOPLE, "ana", PASS["ana"], **FAST).vault
+    v = ops.add(v, PEOPLE, "ana", PASS["ana"], "bank", "ops", CANARY,
                 today=date(2026, 10, 2), label="Bank portal", **FAST)  # fmt: skip
     v = ops.add(v, PEOPLE, "ana", PASS["ana"], "mail", "ops", "mail-" + CANARY, label="Mailbox",
                 today=date(2026, 10, 2), **FAST)  # fmt: skip

@@ -93,13 +93,15 @@ def generated(root: Path, seed: int = 7) -> Path:
             + "\nabsences:\n" + "\n".join(f"  - {{person: {p}, from: {a}, to: {b}}}"
                                           for p, a, b in absences) + "\n")  # fmt: skip
     v = store.Vault()
+    for person in ("ana", "cy", "eli", "dee"):  # each enrols herself first (vault format 2)
+        v = ops.enroll(v, PEOPLE, person, PASS[person], **FAST).vault
     creds = {"bank": "finance", "mail": "ops", "meta": "social"}
     first = {"finance": "ana", "ops": "ana", "social": "cy"}
     for cid, audience in creds.items():
         v = ops.add(v, PEOPLE, first[audience], PASS[first[audience]], cid, audience, "x-" + cid,
                     today=date(2026, 10, 1), label=f"{cid.title()} login", **FAST)  # fmt: skip
-    v = ops.grant(v, PEOPLE, "ana", PASS["ana"], "ops", "eli", PASS["eli"], **FAST)  # not ben
-    v = ops.grant(v, PEOPLE, "cy", PASS["cy"], "social", "dee", PASS["dee"], **FAST)  # not eli
+    v = ops.grant(v, PEOPLE, "ana", PASS["ana"], "ops", "eli")  # not ben
+    v = ops.grant(v, PEOPLE, "cy", PASS["cy"], "social", "dee")  # not eli
     store.write_atomic(root / "vault.yml", store.dump(v))
     names = list(PEOPLE)
     for n in range(70):
