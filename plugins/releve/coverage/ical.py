@@ -50,6 +50,17 @@ def _event(uid: str, summary: str, start: date, end: date, stamp: datetime, seq:
     return event
 
 
+def _calendar(kind: str, name: str, today: date,
+              settings: Settings) -> tuple[Calendar, datetime, int]:  # fmt: skip
+    """An empty feed, with the stamp and SEQUENCE every event of this build carries."""
+    cal = Calendar()
+    cal.add("prodid", f"-//Relève//runbook {kind}//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{settings.site_name} — {name}")
+    stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
+    return cal, stamp, (today - EPOCH).days
+
+
 def _cover_events(days: list[Day], name_of, _, stamp: datetime, seq: int) -> list[Event]:
     """Per person, the tasks she covers for someone away, on their due days (cover rule)."""
     events = []
@@ -72,13 +83,8 @@ def _cover_events(days: list[Day], name_of, _, stamp: datetime, seq: int) -> lis
 def agenda_calendar(runbook: Runbook, days: list[Day], today: date, settings: Settings) -> bytes:
     """`releve agenda --format ics`: one all-day event per task due, named for who does it."""
     _ = Translator(settings.language)
-    stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
-    seq = (today - EPOCH).days
+    cal, stamp, seq = _calendar("agenda", _("agenda.feed_name"), today, settings)
     names = {pid: p.name for pid, p in runbook.team.people.items()}
-    cal = Calendar()
-    cal.add("prodid", "-//Relève//runbook agenda//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{settings.site_name} — {_('agenda.feed_name')}")
     for day in days:
         for kind, tasks in (("task", day.tasks), ("oncall", day.on_call)):
             for task in tasks:
@@ -105,13 +111,8 @@ def agenda_calendar(runbook: Runbook, days: list[Day], today: date, settings: Se
 
 def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settings) -> bytes:
     _ = Translator(settings.language)
-    stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
-    seq = (today - EPOCH).days
+    cal, stamp, seq = _calendar("coverage", _("coverage.feed_name"), today, settings)
     names = {pid: p.name for pid, p in runbook.team.people.items()}
-    cal = Calendar()
-    cal.add("prodid", "-//Relève//runbook coverage//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{settings.site_name} — {_('coverage.feed_name')}")
 
     for absence in runbook.team.absences:
         if absence.end < coverage.start - timedelta(days=366):
