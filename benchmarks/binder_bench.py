@@ -37,9 +37,9 @@ def pages(pdf: Path) -> int:
 
 def phases(root: Path, out: Path) -> dict[str, float]:
     """Seconds spent loading the model, rendering HTML and laying out the PDF, in process."""
-    from releve.binder import for_all, render_html, source_revision, write_pdf
+    from releve.core.settings import load_settings
     from releve.model import load_runbook
-    from releve.settings import load_settings
+    from releve.render.binder import for_all, render_html, source_revision, write_pdf
 
     times: dict[str, float] = {}
     start = time.perf_counter()

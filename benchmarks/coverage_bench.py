@@ -18,7 +18,7 @@ sys.path.insert(0, str(HERE))
 from generate import TODAY, generate  # noqa: E402
 
 from releve.coverage.agenda import agenda  # noqa: E402
-from releve.coverage.model import compute, single_points_of_failure  # noqa: E402
+from releve.coverage.compute import compute, single_points_of_failure  # noqa: E402
 from releve.model import load_runbook  # noqa: E402
 
 

@@ -120,7 +120,7 @@ def index_only(site: Path, repeat: int) -> tuple[float, float]:
     CPU time (Pagefind's process, all threads) does not depend on what else the
     machine runs; wall time does.
     """
-    from releve.search import build_index
+    from releve.render.search import build_index
 
     walls, cpus = [], []
     for _ in range(repeat):

@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE))
 from generate import TODAY, generate  # noqa: E402
 
 from releve.model import load_runbook  # noqa: E402
-from releve.views.today_page import today_json  # noqa: E402
+from releve.render.pages.today import today_json  # noqa: E402
 
 
 def directory_url(src_uri: str) -> str:

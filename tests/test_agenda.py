@@ -6,8 +6,8 @@ import json
 from datetime import date
 
 from conftest import releve
-from releve.coverage.model import compute
-from releve.coverage.rule import decide
+from releve.coverage.compute import compute
+from releve.coverage.cover_rule import decide
 from releve.model import load_runbook
 
 TEAM = """\

@@ -10,9 +10,9 @@ import pytest
 from binder_fixture import CANARY, TITLES, body_lines, pdf_pages, toc_entries, write_runbook
 from pypdf import PdfReader
 
-from releve import binder
+from releve.core.settings import load_settings
 from releve.model import load_runbook
-from releve.settings import load_settings
+from releve.render import binder
 
 TODAY = date(2026, 11, 23)
 SECTIONS_EN = ["Contacts, hours and response times", "Coverage", "Procedures",

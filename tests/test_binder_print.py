@@ -99,7 +99,7 @@ def test_the_lonely_box_counter_can_see_one(sample, tmp_path):
         '<div class="admonition tip">', '<div class="admonition tip" style="break-before: page">'
     )
     assert forced != html
-    from releve.binder import write_pdf
+    from releve.render.binder import write_pdf
 
     pdf = write_pdf(forced, tmp_path / "forced.pdf")
     assert pages_with_only_a_trailing_block(pdf, forced) != []

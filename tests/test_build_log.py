@@ -7,8 +7,8 @@ import re
 import pytest
 
 from conftest import GOOD, mkdocs_build
-from releve.findings import ERROR, WARNING, Finding
-from releve.lint.formats import build_log
+from releve.core.findings import ERROR, WARNING, Finding
+from releve.render.reports.lint_report import build_log
 
 FINDING = re.compile(r"procedures/\S+\.md:\d+: RB\d{3} ")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from releve.coverage.model import (
+from releve.coverage.compute import (
     compute,
     horizon_end,
     load_of,

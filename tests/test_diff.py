@@ -563,7 +563,7 @@ def test_same_answer_without_fork(git_runbook):
 
 def test_background_job_result_and_error():
     from releve.diff.background import start
-    from releve.diff.git import GitError
+    from releve.diff.export import GitError
 
     assert start(lambda: {"answer": [1, 2]})() == {"answer": [1, 2]}
 
@@ -602,7 +602,7 @@ def test_text_in_english_with_days_in_words(git_runbook):
 
 
 def test_lint_messages_keep_code_spans_in_markdown():
-    from releve.diff.report import md_ticks
+    from releve.render.reports.diff_report import md_ticks
 
     assert md_ticks("run `releve codeowners -o x` then *commit*") == (
         "run `releve codeowners -o x` then \\*commit\\*"

@@ -16,7 +16,7 @@ from releve.i18n.formats import (
     natural_key,
     plural_category,
 )
-from releve.views.render import environment, render, tel_href
+from releve.render.templates import environment, render, tel_href
 
 FIRST = date(2026, 12, 1)
 DAY = date(2026, 12, 28)
@@ -112,7 +112,7 @@ def test_render_gives_the_same_helpers_as_functions():
     html = render("binder/cred_ref.html.j2", "fr", cred_id="x", cred=None)
     assert "x" in html
     tpl = environment().from_string("{{ day(d, 'short') }} {{ period(a, b) }}")
-    from releve.views.render import formatters
+    from releve.render.templates import formatters
 
     out = tpl.render(d=FIRST, a=FIRST, b=DAY, **formatters("fr"))
     assert out == "1er déc. 1–28 déc. 2026"

@@ -267,7 +267,7 @@ def test_disk_full_while_writing_the_vault(rb, monkeypatch, capsys):
 
 
 def test_disk_full_while_writing_a_binder_or_a_new_procedure(rb, monkeypatch, capsys, tmp_path):
-    from releve import binder
+    from releve.render import binder
 
     monkeypatch.setattr(binder, "write_pdf", disk_full)
     out = tmp_path / "all.pdf"

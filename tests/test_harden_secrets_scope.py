@@ -14,9 +14,9 @@ import pytest
 from binder_fixture import FAST, PASS, PEOPLE, TEAM
 
 from conftest import GOOD, mkdocs_build
+from releve.core.settings import load_settings
 from releve.lint import lint_runbook
 from releve.model import load_runbook
-from releve.settings import load_settings
 from releve.vault import ops, store
 
 TODAY = date(2026, 11, 23)

@@ -6,10 +6,10 @@ from datetime import date
 
 from icalendar import Calendar
 
-from releve.coverage.ical import calendar
-from releve.coverage.model import compute
+from releve.core.settings import Settings
+from releve.coverage.compute import compute
 from releve.model import load_runbook
-from releve.settings import Settings
+from releve.render.calendar_feed import calendar
 
 TEAM = """\
 people:

@@ -205,7 +205,7 @@ def _lint_text(text: str, client: bool) -> None:
         findings = lint_runbook(runbook, TODAY)
         for finding in findings:
             finding.message("fr")
-        from releve.lint.formats import FORMATS
+        from releve.render.reports.lint_report import FORMATS
 
         for render in FORMATS.values():
             StringIO(render(findings, "en"))

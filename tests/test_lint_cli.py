@@ -7,8 +7,8 @@ import json
 import pytest
 
 from conftest import GOOD, REPO, releve
-from releve.findings import Finding
-from releve.lint.formats import escape_data, escape_property, github, markdown
+from releve.core.findings import Finding
+from releve.render.reports.lint_report import escape_data, escape_property, github, markdown
 
 # The official OASIS schema, vendored (source and licence: tests/schemas/README.md).
 SCHEMA = REPO / "tests" / "schemas" / "sarif-schema-2.1.0.json"
@@ -182,7 +182,7 @@ def test_pull_request_workflow_and_hooks_use_real_formats():
     from ruamel.yaml import YAML
 
     from conftest import REPO
-    from releve.lint.formats import FORMATS
+    from releve.render.reports.lint_report import FORMATS
 
     scaffold = REPO / "plugins/releve/scaffold"
     workflow = YAML(typ="safe").load((scaffold / ".github/workflows/releve.yml").read_text())

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 
 from conftest import GOOD, MINIMAL_MKDOCS, REPO
+from releve.core.settings import load_settings
 from releve.i18n import catalogue
 from releve.lint import lint_runbook
 from releve.lint.codes import CODES
 from releve.model import load_runbook
-from releve.settings import load_settings
 
 TODAY = date(2026, 11, 23)
 # File lines of GOOD once written between "---" fences: title is line 2, owner 4, backup 5...

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from releve.lint import lint_runbook
-from releve.lint.secrets import card_number, iban_ok, luhn_ok, random_looking, scan_text
+from releve.lint.rules.secrets import card_number, iban_ok, luhn_ok, random_looking, scan_text
 from releve.model import load_runbook
 
 SECRETS = [

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from releve.coverage.due import due_days
+from releve.coverage.due_days import due_days
 from releve.model import load_runbook
 from releve.model.schedule import ScheduleError, parse_schedule
 from releve.model.types import Pos, Team

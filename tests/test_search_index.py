@@ -16,7 +16,7 @@ import pytest
 from pagefind_fixture import fragments
 
 from conftest import engine_command, mkdocs_build, releve
-from releve.search import (
+from releve.render.search import (
     CLIENT,
     PERSON,
     PROCEDURE,
@@ -25,8 +25,8 @@ from releve.search import (
     build_index,
     mark_page,
 )
-from releve.search import index as index_module
-from releve.search.index import incomplete
+from releve.render.search import index as index_module
+from releve.render.search.pagefind import incomplete
 
 PROC = """\
 title: Weekly invoices

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, mkdocs_build
+from releve.core.settings import load_settings
 from releve.i18n import catalogue
 from releve.model import load_runbook
-from releve.settings import load_settings
+from releve.render.pages.today import DAYS_AFTER, DAYS_BEFORE, today_data
 from releve.vault import ops, store
-from releve.views.today_page import DAYS_AFTER, DAYS_BEFORE, today_data
 
 FAST = {"iterations": 1000, "weak_for_tests": True}  # test-only: the CLI never passes these
 CANARY = "CANARY-today-Qz8#sealed-é"

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_MKDOCS, REPO, SCREENSHOTS, RunbookFactory, mkdocs_build
+from releve.core.settings import load_settings
 from releve.coverage.agenda import day_of
-from releve.coverage.model import compute
+from releve.coverage.compute import compute
 from releve.model import load_runbook
-from releve.settings import load_settings
+from releve.render.pages.today import window
 from releve.vault import ops, store
-from releve.views.today_page import window
 
 pytestmark = pytest.mark.browser
 
@@ -318,7 +318,7 @@ def test_i_am_is_remembered_and_puts_my_tasks_first(chromium, server, sample):
     rest = page.locator(".releve-today-client li.releve-task")
     assert "elodie" not in rest.evaluate_all("ls => ls.map(l => l.dataset.by)")
     storage = page.evaluate("Object.assign({}, window.localStorage)")
-    assert storage == {"releve.today.me": "elodie"}  # an id, nothing else
+    assert storage == {"releve.core.days.me": "elodie"}  # an id, nothing else
     page.screenshot(path=str(SCREENSHOTS / "today-i-am-390.png"), full_page=True)
     page.goto(url)  # the home page reads the same choice
     page.wait_for_selector(".releve-today-summary li.releve-task")

@@ -12,8 +12,8 @@ import pytest
 from vault_helpers import DAY, FAST, enrolled
 
 from conftest import MINIMAL_MKDOCS, RunbookFactory, releve
+from releve.core.settings import load_settings
 from releve.model import load_runbook
-from releve.settings import load_settings
 from releve.vault import check_vault, crypto, load, ops, store
 
 TEAM = """\

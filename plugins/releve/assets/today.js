@@ -1,7 +1,7 @@
 /* Relève: the Today page, and its summary on the home page (no dependencies).
  *
  * What is due on a day and who does it, computed in the browser from
- * today.json (written at build time by releve/views/today_page.py) and the
+ * today.json (written at build time by releve/render/pages/today.py) and the
  * reader's own clock, so a site built on Monday is still right on Thursday.
  * Python precomputes everything but the cover rule: due days per schedule,
  * each procedure's people in order of call and who among them can open its

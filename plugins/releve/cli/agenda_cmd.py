@@ -7,8 +7,8 @@ import json
 import sys
 
 from ..coverage.agenda import agenda, for_person
-from ..coverage.ical import agenda_calendar
 from ..i18n import Translator
+from ..render.calendar_feed import agenda_calendar
 from .common import EXIT_OK, CommandError, add_root, add_today, args_lang, day_arg, load, today_of
 
 MAX_DAYS = 3660  # ten years: longer is surely a typo, and would print for minutes

@@ -12,8 +12,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from .. import binder
 from ..i18n import t
+from ..render import binder
 from .common import CommandError, add_root, add_today, day_arg, load, today_of
 
 

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 from .. import codeowners
+from ..core.settings import load_settings
 from ..i18n import t
 from ..model import load_runbook
-from ..settings import load_settings
 from .common import EXIT_FINDINGS, CommandError, add_root, runbook_root
 
 

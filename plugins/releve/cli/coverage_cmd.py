@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..coverage.model import compute, horizon_end, single_points_of_failure
+from ..core.settings import MAX_HORIZON
+from ..coverage.compute import compute, horizon_end, single_points_of_failure
 from ..i18n import Translator
 from ..i18n.formats import format_day
-from ..settings import MAX_HORIZON
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,

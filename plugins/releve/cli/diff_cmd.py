@@ -12,7 +12,7 @@ import argparse
 import sys
 from contextlib import ExitStack
 
-from ..coverage.model import horizon_end
+from ..coverage.compute import horizon_end
 from ..i18n import Translator
 from .common import (
     EXIT_FINDINGS,
@@ -46,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..diff.background import start
-    from ..diff.git import (
+    from ..diff.changes import build
+    from ..diff.export import (
         GitError,
         Revision,
         exported,
@@ -55,9 +56,8 @@ def run(args: argparse.Namespace) -> int:
         open_repo,
         resolve,
     )
-    from ..diff.model import build
-    from ..diff.report import json_view, markdown_view, text_view
     from ..diff.snapshot import settings_of, take, take_revision
+    from ..render.reports.diff_report import json_view, markdown_view, text_view
 
     root = root_of(args)
     _ = Translator(lang_of(root))

@@ -12,12 +12,12 @@ import os
 import sys
 from pathlib import Path
 
-from ..findings import ERROR
+from ..core.findings import ERROR
+from ..core.settings import load_settings
 from ..i18n import t
 from ..lint import lint_runbook
-from ..lint.formats import FORMATS
 from ..model import load_runbook
-from ..settings import load_settings
+from ..render.reports.lint_report import FORMATS
 from .common import EXIT_FINDINGS, EXIT_OK, CommandError, add_root, add_today, root_of, today_of
 
 

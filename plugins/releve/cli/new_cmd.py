@@ -16,13 +16,13 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..findings import ERROR, printable
+from ..core.findings import ERROR, printable
+from ..core.settings import Settings, load_settings
 from ..i18n import t
 from ..lint import lint_runbook
 from ..model import load_runbook
 from ..model.fields import ID_RE
 from ..model.sources import read_text, split_page
-from ..settings import Settings, load_settings
 from .common import EXIT_FINDINGS, CommandError, add_root, add_today, runbook_root, today_of
 
 PACKAGED = Path(__file__).resolve().parent.parent / "scaffold" / ".releve" / "procedure.md.j2"

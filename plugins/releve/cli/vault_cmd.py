@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from ..findings import ERROR
+from ..core.findings import ERROR
 from ..i18n import t
 from ..vault import check_vault, dump, load, ops, write_atomic
 from ..vault.audit import audit

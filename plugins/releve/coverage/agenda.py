@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..model import Procedure, Runbook
-from .model import PRIORITY_RANK, Coverage, compute
-from .rule import OK, Cover
+from .compute import PRIORITY_RANK, Coverage, compute
+from .cover_rule import OK, Cover
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..coverage.model import PRIORITY_RANK, Risk
-from ..findings import ERROR, Finding
+from ..core.findings import ERROR, Finding
+from ..coverage.compute import PRIORITY_RANK, Risk
 from ..model import Procedure, Runbook
 
 # Fields a reviewer must see change, in the order they are shown.

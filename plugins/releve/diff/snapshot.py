@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..coverage.model import Coverage, Risk, compute, single_points_of_failure
-from ..findings import Finding
+from ..core.findings import Finding
+from ..core.settings import Settings, load_settings
+from ..coverage.compute import Coverage, Risk, compute, single_points_of_failure
 from ..lint import lint_runbook
 from ..lint.engine import sane
 from ..model import Runbook, load_runbook
-from ..settings import Settings, load_settings
-from .git import Repo, Revision, exported
+from .export import Repo, Revision, exported
 
 
 @dataclass

@@ -6,16 +6,16 @@ from dataclasses import replace
 from datetime import date
 
 from ..codeowners import rb015
-from ..findings import Finding, sort_findings
+from ..core.findings import Finding, sort_findings
+from ..core.settings import Settings
 from ..model import Runbook
-from ..settings import Settings
-from . import rules
 from .codes import DEFAULT_SEVERITY, LEVELS
 from .ignore import NEVER_SILENCED, apply_ignores, ignored_codes
-from .rule_coverage import rb013, rb017
-from .rule_lists import rb020_broken_list
-from .rule_vault import rb018
-from .secrets import rb009, scan_text
+from .rules import content as rules
+from .rules.coverage import rb013, rb017
+from .rules.lists import rb020_broken_list
+from .rules.secrets import rb009, scan_text
+from .rules.vault import rb018
 
 # Every rule, in code order; RB006-RB008 are found by the model while parsing.
 RULES: list[rules.Rule] = [

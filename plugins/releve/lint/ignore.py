@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..findings import Finding
+from ..core.findings import Finding
 from ..model import Runbook
 from .codes import CODES
-from .rules import finding
+from .rules.content import finding
 
 KEY = "releve_ignore"
 # A secret in a page must be removed, never hidden: the build refuses to publish it.

@@ -33,29 +33,27 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .. import binder as binders
-from ..binder import site as binder_site
-from ..coverage.ical import calendar
-from ..coverage.model import Coverage, compute, horizon_end
-from ..findings import ERROR, Finding
+from ..core.days import BadDate, today
+from ..core.findings import ERROR, Finding
+from ..core.md_extensions import AdmonitionTitles, extension_map
+from ..core.settings import Settings
+from ..coverage.compute import Coverage, compute, horizon_end
 from ..i18n import Translator, language_of
 from ..i18n.formats import name_key
 from ..lint import lint_runbook
-from ..lint.formats import build_log
-from ..mdext import AdmonitionTitles, extension_map
 from ..model import Client, Procedure, Runbook, load_runbook
 from ..model.sources import unsafe_links
-from ..search import SearchIndexError, build_index, mark_page
-from ..settings import Settings
-from ..today import BadDate, today
-from ..vault import load as load_vault
-from ..vault import site_json
-from ..views import pages as views
-from ..views import today_page as today_views
-from ..views.coverage_pages import GAPS, ICS, MATRIX, RISKS
-from ..views.coverage_pages import PAGES as COVERAGE_PAGES
-from ..views.credentials import VAULT_JSON, CredentialCards, mark_inline
-from ..views.site import (
+from ..render import binder as binders
+from ..render.binder import publish as binder_site
+from ..render.calendar_feed import calendar
+from ..render.pages import generated as views
+from ..render.pages import today as today_views
+from ..render.pages.coverage import GAPS, ICS, MATRIX, RISKS
+from ..render.pages.coverage import PAGES as COVERAGE_PAGES
+from ..render.pages.credential_cards import VAULT_JSON, CredentialCards, mark_inline
+from ..render.reports.lint_report import build_log
+from ..render.search import SearchIndexError, build_index, mark_page
+from ..render.site_map import (
     CLIENTS_INDEX,
     HOME,
     PEOPLE_INDEX,
@@ -64,6 +62,8 @@ from ..views.site import (
     person_uri,
     service_uri,
 )
+from ..vault import load as load_vault
+from ..vault import site_json
 from . import search as site_search
 from .config import RelevePluginConfig
 from .engine import running, supported

@@ -5,8 +5,10 @@ wildcard skips the stemmer, so `facturer` finds nothing. Relève keeps
 Material's box where it is (the header partial shows it while a
 `material/search` plugin is registered and enabled) but:
 
-- registers Material's search plugin without its events, so it builds no lunr
-  index, whether or not mkdocs.yml lists `- search`;
+- turns a listed Material search plugin off through its own `enabled` option
+  (it then builds no lunr index) and puts a `SearchBox` in its place in the
+  plugin collection, so the header still shows the box; no MkDocs internals
+  are touched;
 - puts its own `partials/search.html` first after the team's `custom_dir`: the
   same markup without `data-md-component="search"`, so Material's script leaves
   it alone and `assets/releve/search.js` drives it with Pagefind;
@@ -18,14 +20,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import SimpleNamespace
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from ..i18n import Translator
 from ..model import Client, Procedure, Runbook
-from ..search import CLIENT, KINDS, PAGE, PERSON, PROCEDURE, SERVICE, SearchPage
-from ..views.site import person_uri, service_uri
+from ..render.search import CLIENT, KINDS, PAGE, PERSON, PROCEDURE, SERVICE, SearchPage
+from ..render.site_map import person_uri, service_uri
 
 # Only while Relève's search is on: with `search: false` Material's own partial stays.
 THEME_DIR = Path(__file__).resolve().parent.parent / "templates" / "theme-search"
@@ -34,6 +37,14 @@ FILTERS = ("person", "client", "service", "priority")
 PRIORITIES = ("urgent", "important", "planned")
 STRINGS = ("unavailable", *(f"kind_{k}" for k in KINDS), *(f"any_{f}" for f in FILTERS),
            *(f"filter_{f}" for f in FILTERS))  # fmt: skip
+
+
+class SearchBox:
+    """Stands in Material's `material/search` entry: its header only reads `config.enabled`."""
+
+    def __init__(self) -> None:
+        self.config = SimpleNamespace(enabled=True)
+
 
 _told = False  # `mkdocs serve` reloads the config on every change: say it once
 
@@ -48,19 +59,16 @@ def take_over(config: MkDocsConfig, lang: str, log: logging.Logger) -> bool:
     if config.theme.name != "material":
         return False
     plugins = config.plugins
-    plugin = plugins.get(MATERIAL_SEARCH)
-    listed = plugin is not None
-    if plugin is None:
-        from material.plugins.search.plugin import SearchPlugin
-
-        plugin = SearchPlugin()
-        plugin.load_config({}, config.config_file_path)
-        dict.__setitem__(plugins, MATERIAL_SEARCH, plugin)  # registered without its events
-    elif not plugin.config.enabled:
-        return False
-    for event, methods in plugins.events.items():
-        # A new list: MkDocs may be iterating the old one (on_config runs right now).
-        plugins.events[event] = [m for m in methods if getattr(m, "__self__", None) is not plugin]
+    listed = plugins.get(MATERIAL_SEARCH)
+    if listed is not None:
+        if not listed.config.enabled:
+            return False
+        # Material's own option: every one of its events returns at once, no lunr index.
+        listed.config.enabled = False
+    # Material's header shows its search box while a `material/search` entry is enabled.
+    # `SearchBox` takes that place through the collection's public API; having no
+    # `on_*` method, it registers no event.
+    plugins[MATERIAL_SEARCH] = SearchBox()  # type: ignore[assignment]
     if str(THEME_DIR) not in config.theme.dirs:
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
     _ = Translator(lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..findings import Finding
+from ..core.findings import Finding
 from .fields import ID_RE, Fields, safe_id
 from .sources import read_text, rel, split_page
 from .types import Client, Contact, Contract, Pos

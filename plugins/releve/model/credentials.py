@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..findings import WARNING, Finding
+from ..core.findings import WARNING, Finding
 from .fields import Fields, is_id
 from .sources import read_text, rel
 from .types import Credential

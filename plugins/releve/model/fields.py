@@ -13,7 +13,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from ..findings import Finding
+from ..core.findings import Finding
 from .types import Pos
 
 # Ids name files and URLs (people/ID.md, binders/client-ID.pdf), ICS UIDs and anchors:

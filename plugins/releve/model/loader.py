@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..findings import Finding, has_control, printable, sort_findings
-from ..settings import Settings, load_settings
+from ..core.findings import Finding, has_control, printable, sort_findings
+from ..core.settings import Settings, load_settings
 from .clients import parse_client
 from .credentials import parse_credentials
 from .procedures import parse_procedure

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..findings import ERROR, Finding
+from ..core.findings import ERROR, Finding
 from .yamlsource import YamlDoc, load_yaml
 
 MAX_BYTES = 20 * 1024 * 1024

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from ..findings import Finding
+from ..core.findings import Finding
 from .fields import Fields, date_in_range
 from .sources import read_text
 from .types import WEEKDAYS, Absence, Person, Pos, Team

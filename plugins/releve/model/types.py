@@ -11,7 +11,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from ..findings import Finding
+from ..core.findings import Finding
 from .schedule import ON_DEMAND, Schedule
 
 PRIORITIES = ("urgent", "important", "planned")

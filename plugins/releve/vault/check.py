@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from ..findings import Finding
+from ..core.findings import Finding
 from ..model import Runbook
 from ..model.refs import references
 from ..model.types import Pos

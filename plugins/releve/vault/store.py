@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding
+from ..core.findings import Finding
 from ..model.types import Pos
 from ..model.yamlsource import load_yaml
 from .crypto import (

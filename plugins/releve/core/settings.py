@@ -1,0 +1,114 @@
+"""Relève settings, read from the `releve` plugin entry of mkdocs.yml.
+
+The core reads them without MkDocs (the CLI must not need a site build), and
+the MkDocs plugin fills the same dataclass from its validated config.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
+
+from ..i18n import language_of
+from .md_extensions import extension_map
+
+
+@dataclass
+class Settings:
+    language: str = "en"
+    procedures_dir: str = "procedures"
+    clients_dir: str = "clients"
+    team_file: str = "team.yml"
+    vault_file: str = "vault.yml"
+    docs_dir: str = "docs"  # MkDocs' own pages: published as they are, so scanned for secrets
+    review_every: int = 180
+    drill_every: int = 90
+    max_words: int = 600
+    horizon: int = 90
+    non_working_due: str = "before"  # a due day off work moves: before | after | skip
+    rotate_every: int = 365  # days between changes of a sealed credential's value (RB018)
+    severity: dict[str, str] = field(default_factory=dict)  # code -> error|warning|off
+    service_titles: dict[str, str] = field(default_factory=dict)
+    binder: bool = True
+    repo_url: str | None = None
+    edit_uri: str | None = None
+    site_name: str = "Runbook"
+    markdown_extensions: dict[str, Any] = field(default_factory=dict)  # mkdocs.yml, name -> options
+    paper: str = "a4"  # binders: letter | a4
+
+    def service_title(self, service: str) -> str:
+        """Display name of a service: configured, else the id with dashes as spaces."""
+        title = self.service_titles.get(service)
+        return str(title) if title else service.replace("-", " ").capitalize()
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any], **extra: Any) -> Settings:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in {**options, **extra}.items() if k in known and v is not None}
+        for name, limit in LIMITS.items():  # mkdocs.yml read by the CLI is not validated
+            value = values.get(name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or value < 1):  # fmt: skip
+                del values[name]
+            elif value is not None and value > limit:
+                values[name] = limit
+        return cls(**values)
+
+
+MAX_HORIZON = 3_660  # days: ten years of coverage is plenty, and dates never overflow
+# Numbers of days or words past which an option is a typo: kept to the limit.
+LIMITS = {"horizon": MAX_HORIZON, "review_every": 100_000, "drill_every": 100_000,
+          "max_words": 10_000_000}  # fmt: skip
+
+
+class _TolerantLoader(YAML):
+    """Safe YAML that reads mkdocs.yml's `!!python/name:` and `!ENV` tags as plain values."""
+
+    def __init__(self) -> None:
+        super().__init__(typ="safe", pure=True)
+
+        def any_tag(constructor: Any, suffix: Any, node: Any = None) -> Any:
+            node = node if node is not None else suffix
+            if hasattr(node, "value") and isinstance(node.value, str):
+                return node.value
+            return None
+
+        # A subclass: add_multi_constructor is a class method, and on SafeConstructor
+        # itself it would make every later YAML read (the model's) accept any tag.
+        class Tolerant(SafeConstructor):
+            pass
+
+        Tolerant.add_multi_constructor("", any_tag)
+        self.Constructor = Tolerant
+
+
+def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
+    for entry in config.get("plugins") or []:
+        if isinstance(entry, dict) and "releve" in entry:
+            return entry["releve"] or {}
+    return {}
+
+
+def load_settings(root: Path) -> Settings:
+    """Settings for the runbook at `root`; defaults when mkdocs.yml is absent or unreadable."""
+    path = root / "mkdocs.yml"
+    try:
+        config = _TolerantLoader().load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, ValueError, Exception):
+        config = {}
+    if not isinstance(config, dict):
+        config = {}
+    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+    return Settings.from_options(
+        plugin_options(config),
+        language=language_of(theme.get("language")),
+        repo_url=config.get("repo_url"),
+        edit_uri=config.get("edit_uri"),
+        site_name=config.get("site_name") or "Runbook",
+        markdown_extensions=extension_map(config.get("markdown_extensions")),
+        docs_dir=config.get("docs_dir") if isinstance(config.get("docs_dir"), str) else "docs",
+    )

@@ -1,0 +1,205 @@
+"""What goes into a binder: a selection of the model for a client, a person or everything.
+
+Nothing here renders anything; `render.py` turns a `Binder` into HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ...core.settings import Settings
+from ...coverage.agenda import Day, Run, absence_plan
+from ...coverage.compute import horizon_end
+from ...model import Absence, Client, Credential, Procedure, Runbook
+from ...model.refs import references
+
+PRIORITY_ORDER = {"urgent": 0, "important": 1, "planned": 2}
+CLIENT, PERSON, ALL = "client", "person", "all"
+
+
+class UnknownSubject(LookupError):
+    """The client or person asked for is not in the model."""
+
+
+@dataclass
+class CredentialEntry:
+    id: str
+    credential: Credential | None  # None: referenced but not in the vault
+    used_in: list[Procedure]
+
+
+@dataclass
+class OpenItem:
+    kind: str  # "review" | "drill"
+    procedure: Procedure
+    due: date | None  # None: never done
+
+
+@dataclass
+class Binder:
+    kind: str  # client | person | all
+    subject_id: str | None
+    subject: str  # display name: client name, person name, site name
+    today: date
+    period: tuple[date, date] | None
+    clients: list[Client]
+    procedures: list[Procedure]  # in binder order: service, priority, title
+    credentials: list[CredentialEntry]
+    plan: list[Day] = field(default_factory=list)  # person binder: what is due, who does it
+    on_call: list[Run] = field(default_factory=list)  # person binder: on-demand, who to call
+    placeholders: dict[str, str] = field(default_factory=dict)  # absence message fill-ins
+    absences: list[Absence] = field(default_factory=list)
+    open_items: list[OpenItem] = field(default_factory=list)
+
+
+def _order(procs: list[Procedure]) -> list[Procedure]:
+    return sorted(
+        procs,
+        key=lambda p: (p.service, PRIORITY_ORDER.get(p.priority, 3), p.title.casefold(), p.id),
+    )
+
+
+def _clients_of(runbook: Runbook, procs: list[Procedure]) -> list[Client]:
+    ids = dict.fromkeys(cid for p in procs for cid in p.clients if cid in runbook.clients)
+    return sorted((runbook.clients[c] for c in ids), key=lambda c: c.name.casefold())
+
+
+def _credentials(runbook: Runbook, procs: list[Procedure], every: bool) -> list[CredentialEntry]:
+    used: dict[str, list[Procedure]] = {}
+    for proc in procs:
+        for cred_id in dict.fromkeys(cid for cid, _ in references(proc)):
+            used.setdefault(cred_id, []).append(proc)
+    ids = list(used)
+    if every:
+        ids += [cid for cid in runbook.credentials if cid not in used]
+    entries = [CredentialEntry(cid, runbook.credentials.get(cid), used.get(cid, [])) for cid in ids]
+    return sorted(
+        entries, key=lambda e: ((e.credential.label if e.credential else e.id).casefold(), e.id)
+    )
+
+
+def open_items(procs: list[Procedure], today: date, settings: Settings) -> list[OpenItem]:
+    """Reviews due (reviewed + review_every <= today) and drills due for urgent procedures."""
+    items: list[OpenItem] = []
+    for proc in procs:
+        if proc.reviewed is None:
+            items.append(OpenItem("review", proc, None))
+        else:
+            due = proc.reviewed + timedelta(days=proc.review_every or settings.review_every)
+            if due <= today:
+                items.append(OpenItem("review", proc, due))
+        if proc.priority == "urgent":
+            if proc.last_drill is None:
+                items.append(OpenItem("drill", proc, None))
+            else:
+                due = proc.last_drill + timedelta(days=settings.drill_every)
+                if due <= today:
+                    items.append(OpenItem("drill", proc, due))
+    return items
+
+
+def absence_period(
+    runbook: Runbook, person_id: str, today: date, horizon: int
+) -> tuple[date, date]:
+    """The person's current or next absence, else today .. today + horizon."""
+    upcoming = sorted(
+        (a for a in runbook.team.absences_of(person_id) if a.end >= today), key=lambda a: a.start
+    )
+    if upcoming:
+        return upcoming[0].start, upcoming[0].end
+    return today, horizon_end(today, horizon)
+
+
+def for_client(runbook: Runbook, client_id: str, today: date, settings: Settings) -> Binder:
+    client = runbook.clients.get(client_id)
+    if client is None:
+        raise UnknownSubject(client_id)
+    procs = _order(runbook.procedures_of_client(client_id))
+    return Binder(
+        kind=CLIENT,
+        subject_id=client_id,
+        subject=client.name,
+        today=today,
+        period=None,
+        clients=[client],
+        procedures=procs,
+        credentials=_credentials(runbook, procs, every=False),
+        open_items=open_items(procs, today, settings),
+    )
+
+
+def for_person(
+    runbook: Runbook,
+    person_id: str,
+    today: date,
+    settings: Settings,
+    start: date | None = None,
+    end: date | None = None,
+) -> Binder:
+    person = runbook.team.people.get(person_id)
+    if person is None:
+        raise UnknownSubject(person_id)
+    if start is None or end is None:
+        default_start, default_end = absence_period(runbook, person_id, today, settings.horizon)
+        start = start or default_start
+        end = end or (default_end if default_end >= start else start + timedelta(settings.horizon))
+    procs = _order([p for p in runbook.procedures if p.owner == person_id or person_id in p.backup])
+    plan, on_call = absence_plan(runbook, person_id, start, end)
+    covers = [t.cover.by for d in plan for t in d.tasks if t.cover.covering_for == person_id]
+    covers += [r.cover.by for r in on_call if r.cover.covering_for == person_id]
+    return Binder(
+        kind=PERSON,
+        subject_id=person_id,
+        subject=person.name,
+        today=today,
+        period=(start, end),
+        clients=_clients_of(runbook, procs),
+        procedures=procs,
+        credentials=_credentials(runbook, procs, every=False),
+        plan=plan,
+        on_call=on_call,
+        placeholders=placeholders(runbook, end, [c for c in dict.fromkeys(covers) if c]),
+        absences=[
+            a for a in runbook.team.absences_of(person_id) if a.start <= end and a.end >= start
+        ],
+        open_items=open_items(procs, today, settings),
+    )
+
+
+def for_all(runbook: Runbook, today: date, settings: Settings) -> Binder:
+    procs = _order(runbook.procedures)
+    return Binder(
+        kind=ALL,
+        subject_id=None,
+        subject=settings.site_name,
+        today=today,
+        period=None,
+        clients=sorted(runbook.clients.values(), key=lambda c: c.name.casefold()),
+        procedures=procs,
+        credentials=_credentials(runbook, procs, every=True),
+        absences=sorted(
+            (a for a in runbook.team.absences if a.end >= today), key=lambda a: a.start
+        ),
+        open_items=open_items(procs, today, settings),
+    )
+
+
+def next_working_day(runbook: Runbook, day: date) -> date:
+    """The first working day after `day` (the return date of an absence ending on `day`)."""
+    for n in range(1, 367):
+        candidate = day + timedelta(days=n)
+        if runbook.team.is_workday(candidate):
+            return candidate
+    return day + timedelta(days=1)
+
+
+def placeholders(runbook: Runbook, end: date, covers: list[str]) -> dict[str, str]:
+    """Values of the absence message placeholders, in English and French spellings.
+
+    `{return}` / `{retour}`: the first working day after the absence, as an ISO date the
+    template puts in words; `{cover}` / `{releve}`: who covers, by name.
+    """
+    names = ", ".join(runbook.team.people[p].name for p in covers if p in runbook.team.people)
+    back = next_working_day(runbook, end).isoformat()
+    return {"return": back, "retour": back, "cover": names, "releve": names}

@@ -1,0 +1,191 @@
+"""The iCalendar feed: absences (with who covers), gaps, review and drill due dates.
+
+UIDs derive from what an event is about (person and start, procedure and
+kind), so a calendar app that subscribes to the feed updates events instead
+of duplicating them. SEQUENCE grows with the feed's "today" (days since
+2020-01-01): any later feed outranks an earlier one. The feed names people and
+procedures only: no client details, nothing secret.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from ..core.settings import Settings
+from ..coverage.agenda import Day, day_of
+from ..coverage.compute import Coverage, compute
+from ..i18n import Translator
+from ..model import Runbook
+
+EPOCH = date(2020, 1, 1)
+DOMAIN = "releve"
+
+
+def _runs(days: list[date], team_days: list[date]) -> list[tuple[date, date]]:
+    """Group days into runs of consecutive working days."""
+    index = {d: i for i, d in enumerate(team_days)}
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and index.get(day, -2) == index.get(runs[-1][1], -5) + 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _event(uid: str, summary: str, start: date, end: date, stamp: datetime, seq: int,
+           description: str = "") -> Event:  # fmt: skip
+    event = Event()
+    event.add("uid", f"{uid}@{DOMAIN}")
+    event.add("summary", summary)
+    event.add("dtstart", start)
+    event.add("dtend", end + timedelta(days=1))  # all-day events end the next day
+    event.add("dtstamp", stamp)
+    event.add("sequence", seq)
+    event.add("transp", "TRANSPARENT")
+    if description:
+        event.add("description", description)
+    return event
+
+
+def _calendar(kind: str, name: str, today: date,
+              settings: Settings) -> tuple[Calendar, datetime, int]:  # fmt: skip
+    """An empty feed, with the stamp and SEQUENCE every event of this build carries."""
+    cal = Calendar()
+    cal.add("prodid", f"-//Relève//runbook {kind}//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{settings.site_name} — {name}")
+    stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
+    return cal, stamp, (today - EPOCH).days
+
+
+def _cover_events(days: list[Day], name_of, _, stamp: datetime, seq: int) -> list[Event]:
+    """Per person, the tasks she covers for someone away, on their due days (cover rule)."""
+    events = []
+    for day in days:
+        for task in day.tasks:
+            cover = task.cover
+            if cover.by and cover.covering_for:
+                summary = _(
+                    "agenda.ics_cover",
+                    title=task.procedure.title,
+                    person=name_of(cover.covering_for),
+                )
+                uid = f"cover-{task.procedure.id}-{day.date.isoformat()}"
+                event = _event(uid, summary, day.date, day.date, stamp, seq)
+                event.add("attendee", f"releve:{cover.by}", parameters={"CN": name_of(cover.by)})
+                events.append(event)
+    return events
+
+
+def agenda_calendar(runbook: Runbook, days: list[Day], today: date, settings: Settings) -> bytes:
+    """`releve agenda --format ics`: one all-day event per task due, named for who does it."""
+    _ = Translator(settings.language)
+    cal, stamp, seq = _calendar("agenda", _("agenda.feed_name"), today, settings)
+    names = {pid: p.name for pid, p in runbook.team.people.items()}
+    for day in days:
+        for kind, tasks in (("task", day.tasks), ("oncall", day.on_call)):
+            for task in tasks:
+                who = names.get(task.cover.by, task.cover.by) if task.cover.by else None
+                summary = _(
+                    "agenda.ics_task",
+                    title=task.procedure.title,
+                    person=who or _("coverage.nobody"),
+                )
+                uid = f"{kind}-{task.procedure.id}-{day.date.isoformat()}"
+                cal.add_component(
+                    _event(
+                        uid,
+                        summary,
+                        day.date,
+                        day.date,
+                        stamp,
+                        seq,
+                        _("agenda.status." + task.cover.status),
+                    )
+                )
+    return cal.to_ical()
+
+
+def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settings) -> bytes:
+    _ = Translator(settings.language)
+    cal, stamp, seq = _calendar("coverage", _("coverage.feed_name"), today, settings)
+    names = {pid: p.name for pid, p in runbook.team.people.items()}
+
+    for absence in runbook.team.absences:
+        if absence.end < coverage.start - timedelta(days=366):
+            continue
+        who = names.get(absence.person, absence.person)
+        during = compute(runbook, absence.start, absence.end)
+        lines = []
+        for proc in runbook.procedures:
+            if absence.person != proc.owner:
+                continue
+            coverers = dict.fromkeys(during.who_covers(proc, d) for d in during.due[proc.id])
+            named = [names.get(p, p) for p in coverers if p]
+            gaps = len(during.gaps.get(proc.id, []))
+            text = ", ".join(named) or _("coverage.nobody")
+            if gaps and named:
+                text += f" ({_('coverage.ics_gap_days', n=gaps)})"
+            lines.append(f"{proc.title}: {text}")
+        cal.add_component(
+            _event(
+                f"absence-{absence.person}-{absence.start.isoformat()}",
+                _("coverage.ics_absence", person=who),
+                absence.start,
+                absence.end,
+                stamp,
+                seq,
+                "\n".join(sorted(lines)),
+            )
+        )
+
+    names_of = lambda pid: names.get(pid, pid)  # noqa: E731
+    covering = [day_of(coverage, d) for d in sorted(coverage.away)]
+    for event in _cover_events(covering, names_of, _, stamp, seq):
+        cal.add_component(event)
+
+    for proc_id, days in sorted(coverage.gaps.items()):
+        proc = coverage.procedures[proc_id]
+        for start, end in _runs(days, coverage.days):
+            cal.add_component(
+                _event(
+                    f"gap-{proc_id}-{start.isoformat()}",
+                    _("coverage.ics_gap", title=proc.title),
+                    start,
+                    end,
+                    stamp,
+                    seq,
+                )
+            )
+
+    for proc in runbook.procedures:
+        if proc.reviewed:
+            due = proc.reviewed + timedelta(days=proc.review_every or settings.review_every)
+            cal.add_component(
+                _event(
+                    f"review-{proc.id}",
+                    _("coverage.ics_review", title=proc.title),
+                    due,
+                    due,
+                    stamp,
+                    seq,
+                )
+            )
+        if proc.priority == "urgent":
+            due = (
+                proc.last_drill + timedelta(days=settings.drill_every) if proc.last_drill else today
+            )
+            cal.add_component(
+                _event(
+                    f"drill-{proc.id}",
+                    _("coverage.ics_drill", title=proc.title),
+                    due,
+                    due,
+                    stamp,
+                    seq,
+                )
+            )
+    return cal.to_ical()

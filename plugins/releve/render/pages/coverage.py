@@ -1,0 +1,97 @@
+"""Coverage pages: the matrix, the gap calendar, single points of failure, and sections.
+
+The adapter computes one `Coverage` per build (today to today + horizon) and
+passes it here; nothing in this module reads files or knows about MkDocs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from markupsafe import Markup
+
+from ...coverage.agenda import absence_plan, day_of
+from ...coverage.compute import Coverage, load_of, single_points_of_failure
+from ...model import Client, Person, Runbook
+from ..site_map import Links
+from ..templates import render
+from .common import by_priority, common
+
+MATRIX = "coverage/index.md"
+GAPS = "coverage/gaps.md"
+RISKS = "coverage/risks.md"
+ICS = "calendar.ics"
+PAGES = (MATRIX, GAPS, RISKS)
+WEEK_DAYS = 7  # a client page shows what is due in the coming seven days
+MAX_PLAN_DAYS = 366  # a plan longer than a year is not read day by day
+
+
+def _months(coverage: Coverage) -> list[tuple[date, list[tuple[date, list, list]]]]:
+    """Gap and no-access days grouped by month (first day of the month as the key)."""
+    gaps, blocked = coverage.gaps_by_day(), coverage.no_access_by_day()
+    months: dict[date, list[tuple[date, list, list]]] = {}
+    for day in sorted(set(gaps) | set(blocked)):
+        months.setdefault(day.replace(day=1), []).append(
+            (day, gaps.get(day, []), blocked.get(day, []))
+        )
+    return list(months.items())
+
+
+def coverage_pages(runbook: Runbook, coverage: Coverage, lang: str, url_of) -> dict[str, str]:
+    people = sorted(runbook.team.people.values(), key=lambda p: p.name.casefold())
+    loads = load_of(runbook)
+    common = lambda uri: {**common(runbook, Links(url_of, uri)), "coverage": coverage}  # noqa: E731
+    return {
+        MATRIX: render(
+            "coverage/matrix.md.j2",
+            lang,
+            **common(MATRIX),
+            people=people,
+            services={s: by_priority(p) for s, p in runbook.services.items()},
+            loads=loads,
+        ),
+        GAPS: render("coverage/gaps.md.j2", lang, **common(GAPS), months=_months(coverage)),
+        RISKS: render(
+            "coverage/risks.md.j2",
+            lang,
+            **common(RISKS),
+            risks=single_points_of_failure(runbook),
+            people=people,
+            loads=loads,
+        ),
+    }
+
+
+def person_section(runbook: Runbook, coverage: Coverage, person: Person, lang: str,
+                   links: Links) -> Markup:  # fmt: skip
+    """ "While X is away": per coming absence, the dated tasks and who does each."""
+    plans = []
+    for absence in sorted(runbook.team.absences_of(person.id), key=lambda a: a.start):
+        if absence.end < coverage.start:
+            continue
+        start = max(absence.start, coverage.start)
+        end = min(absence.end, start + timedelta(days=MAX_PLAN_DAYS))
+        days, on_call = absence_plan(runbook, person.id, start, end)
+        plans.append((absence, days, on_call))
+    return Markup(
+        render("coverage/person.md.j2", lang, **common(runbook, links), person=person,
+               plans=plans)
+    )  # fmt: skip
+
+
+def client_section(runbook: Runbook, coverage: Coverage, client: Client, lang: str,
+                   links: Links) -> Markup:  # fmt: skip
+    procs = by_priority(runbook.procedures_of_client(client.id))
+    week = [coverage.start + timedelta(days=n) for n in range(WEEK_DAYS)]
+    days = [day_of(coverage, d, procs) for d in week if d in coverage.away or d in coverage.days]
+    days = [d for d in days if d.tasks or d.on_call]
+    return Markup(
+        render(
+            "coverage/client.html.j2",
+            lang,
+            **common(runbook, links),
+            procedures=procs,
+            coverage=coverage,
+            week=days,
+        )
+    )

@@ -1,0 +1,347 @@
+"""Views of a `RunbookDiff`: the verdict, JSON, plain text and pull-request Markdown.
+
+The verdict comes first everywhere: one line a reviewer reads before
+anything else ("2 urgent procedures lose cover on 5 days", "No effect on
+coverage"). Markdown is rendered by an autoescaped Jinja template with
+folding sections; text and JSON are built here from the same data.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from markupsafe import Markup
+
+from ...core.findings import Finding
+from ...coverage.cover_rule import GAP, NO_ACCESS
+from ...diff.changes import RunbookDiff
+from ...i18n import Translator, t
+from ...i18n.formats import format_day, format_period
+from ...model import Procedure
+from ..templates import md_text, render
+
+STATUSES = (GAP, NO_ACCESS)
+
+
+def calendar(diff: RunbookDiff) -> list[date]:
+    """Working days of either revision over the period: what "consecutive" means for spans."""
+    return sorted(set(diff.base.coverage.days) | set(diff.head.coverage.days))
+
+
+def spans(days: list[date], workdays: list[date]) -> list[tuple[date, date, int]]:
+    """Days as runs of consecutive working days: (first, last, how many)."""
+    index = {d: i for i, d in enumerate(workdays)}
+    out: list[tuple[date, date, int]] = []
+    for day in sorted(days):
+        if out and day in index and out[-1][1] in index and index[day] == index[out[-1][1]] + 1:
+            out[-1] = (out[-1][0], day, out[-1][2] + 1)
+        else:
+            out.append((day, day, 1))
+    return out
+
+
+def span_text(days: list[date], workdays: list[date], lang: str) -> str:
+    """Runs of days in words, `21–24 déc. 2026; 4 janv. 2027` (`;`: English dates hold commas)."""
+    separator = t(lang, "diff.separator")
+    return separator.join(format_period(a, b, lang) for a, b, _ in spans(days, workdays))
+
+
+def md_ticks(text: str) -> Markup:
+    """A message for Markdown: prose escaped, its `code` parts kept as code spans.
+
+    Inside a code span nothing is HTML or Markdown, so only line breaks (which
+    could end the span's paragraph) are taken out.
+    """
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: no code span at all
+        return md_text(text)
+    return Markup("".join(
+        md_text(part) if index % 2 == 0 else "`" + " ".join(part.splitlines()) + "`"
+        for index, part in enumerate(parts)
+    ))  # fmt: skip
+
+
+def verdict(diff: RunbookDiff, _: Translator) -> str:
+    """One line: the effect on coverage, then new single points of failure and lint errors."""
+    urgent = diff.cover.urgent_losing()
+    if urgent:
+        days = _("diff.days", n=len(diff.urgent_lost_days()))
+        parts = [_("diff.verdict.urgent_lose", n=len(urgent), days=days)]
+    elif diff.cover.losing:
+        days = _("diff.days", n=len(diff.lost_days()))
+        parts = [_("diff.verdict.lose", n=len(diff.cover.losing), days=days)]
+    elif diff.cover.gaining:
+        days = _("diff.days", n=len(diff.gained_days()))
+        parts = [_("diff.verdict.gain", n=len(diff.cover.gaining), days=days)]
+    else:
+        parts = [_("diff.verdict.no_effect")]
+    new_risks = [e for e in diff.risks.added if e.new]
+    if new_risks:
+        parts.append(_("diff.verdict.spof", n=len(new_risks)))
+    if diff.lint.errors_added:
+        parts.append(_("diff.verdict.lint_errors", n=len(diff.lint.errors_added)))
+    return _("diff.separator").join(parts)
+
+
+def _proc(p: Procedure) -> dict:
+    return {"id": p.id, "title": p.title, "path": p.path, "priority": p.priority,
+            "owner": p.owner or None, "backup": list(p.backup)}  # fmt: skip
+
+
+def _value(field: str, value: object) -> object:
+    if field == "schedule":
+        return value.text  # type: ignore[attr-defined]
+    return list(value) if isinstance(value, list) else value
+
+
+def _days(days: list[date]) -> list[str]:
+    return [d.isoformat() for d in days]
+
+
+def _finding(f: Finding, lang: str) -> dict:
+    return f.as_dict(lang)
+
+
+def as_json(diff: RunbookDiff, _: Translator) -> dict:
+    """Everything the diff found, for tools; dates ISO, people and procedures by id."""
+    p, lang = diff.procedures, _.lang
+    return {
+        "base": {"revision": diff.base.revision.label, "commit": diff.base.revision.sha},
+        "head": {"revision": diff.head.revision.label, "commit": diff.head.revision.sha},
+        "from": diff.start.isoformat(),
+        "to": diff.end.isoformat(),
+        "verdict": verdict(diff, _),
+        "blocking": diff.blocking,
+        "procedures": {
+            "added": [_proc(x) for x in p.added],
+            "removed": [_proc(x) for x in p.removed],
+            "renamed": [
+                {
+                    "from": {"id": x.old.id, "path": x.old.path},
+                    "to": {"id": x.new.id, "path": x.new.path},
+                    "how": x.renamed,
+                }
+                for x in p.renamed
+            ],
+            "changed": [
+                {
+                    "id": x.new.id,
+                    "path": x.new.path,
+                    "changes": {
+                        c.field: {"from": _value(c.field, c.before), "to": _value(c.field, c.after)}
+                        for c in x.changes
+                    },
+                }
+                for x in p.changed
+            ],
+            "edited": [x.new.id for x in p.edited],
+        },
+        "coverage": {
+            "procedures": [
+                {
+                    "procedure": c.proc.id,
+                    "priority": c.proc.priority,
+                    "new": c.added,
+                    "lost": {s: _days(c.lost.get(s, [])) for s in STATUSES},
+                    "gained": {s: _days(c.gained.get(s, [])) for s in STATUSES},
+                }
+                for c in diff.cover.procedures
+            ],
+            "people": [
+                {
+                    "person": x.person,
+                    "takes_over": x.takes_over,
+                    "hands_back": x.hands_back,
+                    "owned_days_lost": x.lost,
+                    "owned_days_gained": x.gained,
+                }
+                for x in diff.cover.people
+            ],
+        },
+        "single_points_of_failure": {
+            kind: [
+                {
+                    "people": list(e.people),
+                    "procedures": [x.id for x in e.procedures],
+                    "new" if kind == "added" else "gone": e.new,
+                }
+                for e in exposures
+            ]
+            for kind, exposures in (("added", diff.risks.added), ("removed", diff.risks.removed))
+        },
+        "lint": {
+            "added": [_finding(f, lang) for f in diff.lint.added],
+            "resolved": [_finding(f, lang) for f in diff.lint.resolved],
+        },
+        "team": {
+            "people_added": diff.team.people_added,
+            "people_removed": diff.team.people_removed,
+            "absences_added": [_absence(a) for a in diff.team.absences_added],
+            "absences_removed": [_absence(a) for a in diff.team.absences_removed],
+            "holidays_added": _days(diff.team.holidays_added),
+            "holidays_removed": _days(diff.team.holidays_removed),
+        },
+        "vault": {
+            "holders_added": [
+                {"audience": h.audience, "person": h.person} for h in diff.vault.holders_added
+            ],
+            "holders_removed": [
+                {"audience": h.audience, "person": h.person} for h in diff.vault.holders_removed
+            ],
+            "credentials_added": diff.vault.added,
+            "credentials_removed": diff.vault.removed,
+            "credentials_rotated": [
+                {"id": i, "from": a.isoformat() if a else None, "to": b.isoformat() if b else None}
+                for i, a, b in diff.vault.rotated
+            ],
+            "credentials_changed": [{"id": i, "what": what} for i, what in diff.vault.changed],
+        },
+    }
+
+
+def _absence(a) -> dict:
+    return {"person": a.person, "from": a.start.isoformat(), "to": a.end.isoformat()}
+
+
+def json_view(diff: RunbookDiff, _: Translator) -> str:
+    return json.dumps(as_json(diff, _), ensure_ascii=False, indent=2) + "\n"
+
+
+def revision_label(diff: RunbookDiff, side: str, _: Translator) -> str:
+    rev = getattr(diff, side).revision
+    if rev.sha is None:
+        return _("diff.working_tree")
+    return f"{rev.label} ({rev.short})" if not rev.sha.startswith(rev.label) else rev.short
+
+
+def change_text(field: str, value: object, _: Translator) -> str:
+    """A field value as a reviewer reads it: lists joined, the schedule as written."""
+    if field == "schedule":
+        return _("diff.on_demand") if value.on_demand else value.text  # type: ignore[attr-defined]
+    if field == "priority" and value:
+        return _.label("priority", str(value))
+    if isinstance(value, list):
+        return ", ".join(value) if value else "—"
+    return str(value) if value not in (None, "") else "—"
+
+
+def context(diff: RunbookDiff, _: Translator) -> dict:
+    """What both the text and the Markdown views print, already in words."""
+    workdays = calendar(diff)
+    return {
+        "diff": diff,
+        "verdict": verdict(diff, _),
+        "base": revision_label(diff, "base", _),
+        "head": revision_label(diff, "head", _),
+        "when": lambda days: span_text(days, workdays, _.lang),
+        "value": lambda field, value: change_text(field, value, _),
+        "name": diff.name,
+        "names": lambda people: " + ".join(diff.name(x) for x in people),
+        "title_of": lambda pid: diff.procedure(pid).title if diff.procedure(pid) else pid,
+        "status": lambda s: _("diff.status." + s),
+        "colon": _("diff.colon"),
+        "md_ticks": md_ticks,
+    }
+
+
+def markdown_view(diff: RunbookDiff, _: Translator) -> str:
+    return render("diff/diff.md.j2", _.lang, **context(diff, _))
+
+
+def text_view(diff: RunbookDiff, _: Translator) -> str:
+    """Plain text for a terminal: the verdict, then each section indented."""
+    c = context(diff, _)
+    when, value, name, colon = c["when"], c["value"], c["name"], c["colon"]
+    period = lambda a, b: format_period(a, b, _.lang)  # noqa: E731
+    day = lambda d: format_day(d, _.lang, "medium")  # noqa: E731
+    out = [
+        _("diff.header", base=c["base"], head=c["head"]),
+        _("diff.period", start=diff.start, end=diff.end),
+        "",
+        c["verdict"],
+    ]
+
+    def section(title: str, lines: list[str]) -> None:
+        if lines:
+            out.extend(["", title, *("  " + line for line in lines)])
+
+    cov = []
+    for pc in diff.cover.procedures:
+        new = f" ({_('diff.new')})" if pc.added else ""
+        cov.append(f"{pc.proc.id} [{_.label('priority', pc.proc.priority)}]{new} — {pc.proc.path}")
+        for s in STATUSES:
+            if pc.lost.get(s):
+                cov.append(f"  {_('diff.lost')} ({c['status'](s)}){colon}{when(pc.lost[s])}")
+        for s in STATUSES:
+            if pc.gained.get(s):
+                cov.append(f"  {_('diff.gained')} ({c['status'](s)}){colon}{when(pc.gained[s])}")
+    for person in diff.cover.people:
+        parts = []
+        if person.takes_over:
+            parts.append(_("diff.takes_over") + colon + _counts(person.takes_over, _))
+        if person.hands_back:
+            parts.append(_("diff.hands_back") + colon + _counts(person.hands_back, _))
+        if person.lost:
+            parts.append(_("diff.owned_lost", n=person.lost))
+        if person.gained:
+            parts.append(_("diff.owned_gained", n=person.gained))
+        cov.append(f"{name(person.person)}{colon}" + _("diff.separator").join(parts))
+    section(_("diff.coverage"), cov)
+
+    p = diff.procedures
+    procs = [f"+ {x.id} [{_.label('priority', x.priority)}] — {x.path}" for x in p.added]
+    procs += [f"- {x.id} [{_.label('priority', x.priority)}] — {x.path}" for x in p.removed]
+    procs += [f"{_('diff.renamed')}{colon}{x.old.path} → {x.new.path}" for x in p.renamed]
+    for x in p.changed:
+        procs.append(f"{_('diff.changed')}{colon}{x.new.id} — {x.new.path}")
+        for ch in x.changes:
+            before, after = value(ch.field, ch.before), value(ch.field, ch.after)
+            procs.append(f"  {_('diff.field.' + ch.field)}{colon}{before} → {after}")
+    if p.edited:
+        procs.append(f"{_('diff.edited')}{colon}" + ", ".join(x.new.id for x in p.edited))
+    section(_("diff.procedures"), procs)
+
+    risks = [
+        f"{sign} {c['names'](e.people)}{colon}" + ", ".join(x.id for x in e.procedures)
+        for sign, exposures in (("+", diff.risks.added), ("-", diff.risks.removed))
+        for e in exposures
+    ]
+    section(_("diff.risks"), risks)
+
+    lint = [f"+ {f.text(_.lang)}" for f in diff.lint.added]
+    lint += [f"- {f.text(_.lang)}" for f in diff.lint.resolved]
+    section(_("diff.lint"), lint)
+
+    t = diff.team
+    team = [
+        f"+ {_('diff.absence')}{colon}{name(a.person)}, {period(a.start, a.end)}"
+        for a in t.absences_added
+    ]
+    team += [f"- {_('diff.absence')}{colon}{name(a.person)}, {period(a.start, a.end)}"
+             for a in t.absences_removed]  # fmt: skip
+    team += [f"+ {_('diff.person')}{colon}{name(x)}" for x in t.people_added]
+    team += [f"- {_('diff.person')}{colon}{name(x)}" for x in t.people_removed]
+    team += [f"+ {_('diff.holiday')}{colon}{day(d)}" for d in t.holidays_added]
+    team += [f"- {_('diff.holiday')}{colon}{day(d)}" for d in t.holidays_removed]
+    if t.workdays:
+        team.append(_("diff.workdays_changed"))
+    section(_("diff.team"), team)
+
+    v = diff.vault
+    vault = [f"+ {_('diff.holder')}{colon}{h.audience} — {name(h.person)}" for h in v.holders_added]
+    vault += [
+        f"- {_('diff.holder')}{colon}{h.audience} — {name(h.person)}" for h in v.holders_removed
+    ]
+    vault += [f"+ {_('diff.credential')}{colon}{i}" for i in v.added]
+    vault += [f"- {_('diff.credential')}{colon}{i}" for i in v.removed]
+    vault += [f"{_('diff.rotated')}{colon}{i} ({day(a)} → {day(b)})" for i, a, b in v.rotated]
+    vault += [f"{_('diff.credential_changed')}{colon}{i} ({', '.join(w)})" for i, w in v.changed]
+    section(_("diff.vault"), vault)
+    if diff.empty():
+        out += ["", _("diff.nothing")]
+    return "\n".join(out) + "\n"
+
+
+def _counts(by_proc: dict[str, int], _: Translator) -> str:
+    return ", ".join(f"{pid} ({_('diff.days', n=n)})" for pid, n in sorted(by_proc.items()))

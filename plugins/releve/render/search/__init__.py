@@ -1,0 +1,22 @@
+"""Site search with Pagefind: which parts of a built page are searched, and the index.
+
+`marks` decides what a reader can find (and how much each part weighs); `index`
+runs Pagefind over the built site. Neither imports MkDocs.
+"""
+
+from .marks import CLIENT, KINDS, PAGE, PERSON, PROCEDURE, SERVICE, SearchPage, mark_page
+from .pagefind import IndexStats, SearchIndexError, build_index
+
+__all__ = [
+    "CLIENT",
+    "KINDS",
+    "PAGE",
+    "PERSON",
+    "PROCEDURE",
+    "SERVICE",
+    "IndexStats",
+    "SearchIndexError",
+    "SearchPage",
+    "build_index",
+    "mark_page",
+]

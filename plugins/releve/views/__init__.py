@@ -1,1 +1,0 @@
-"""Views: render the model into page content with Jinja templates (no MkDocs here)."""
