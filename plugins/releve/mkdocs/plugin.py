@@ -44,6 +44,7 @@ from ..lint import lint_runbook
 from ..model import Client, Procedure, Runbook, load_runbook
 from ..model.sources import unsafe_links
 from ..render import binder as binders
+from ..render import templates
 from ..render.binder import publish as binder_site
 from ..render.calendar_feed import calendar
 from ..render.pages import generated as views
@@ -124,6 +125,9 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             toc.setdefault("permalink_title", Translator(self.settings.language)("theme.permalink"))
         # Material's footer, 404 page and edit button in the page language; the team's
         # own overrides (custom_dir, first in the list) still win.
+        # Relève's own templates: a team overrides them under `<custom_dir>/releve/`.
+        custom = config.theme.custom_dir
+        templates.use_overrides([str(Path(custom) / "releve")] if custom else [])
         if THEME_DIR not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
         try:

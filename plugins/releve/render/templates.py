@@ -10,7 +10,9 @@ from functools import cache
 from typing import Any
 
 from jinja2 import (
+    ChoiceLoader,
     Environment,
+    FileSystemLoader,
     PackageLoader,
     StrictUndefined,
     pass_context,
@@ -141,10 +143,26 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
+# Folders searched before Relève's own templates: `<custom_dir>/releve/` of the site's
+# theme, so a team overrides `pages/person.md.j2` with `overrides/releve/pages/person.md.j2`
+# as it overrides Material's partials. Set by the adapter (`use_overrides`) per build.
+_overrides: tuple[str, ...] = ()
+
+
+def use_overrides(folders: list[str] | tuple[str, ...]) -> None:
+    """Look in `folders` first for every template (the theme's `custom_dir`/releve)."""
+    global _overrides
+    folders = tuple(str(f) for f in folders)
+    if folders != _overrides:
+        _overrides = folders
+        environment.cache_clear()
+
+
 @cache
 def environment() -> Environment:
+    own = PackageLoader("releve", "templates")
     env = Environment(
-        loader=PackageLoader("releve", "templates"),
+        loader=ChoiceLoader([FileSystemLoader(list(_overrides)), own]) if _overrides else own,
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
