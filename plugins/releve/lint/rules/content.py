@@ -205,9 +205,22 @@ def rb011_drill_overdue(runbook: Runbook, today: date, settings: Settings) -> It
         )
 
 
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+
+
+def prose(markdown: str) -> str:
+    """The body without fenced code blocks and HTML comments: what a reader reads as text.
+
+    A page's length is its prose (RB012): a long log excerpt or script in a code block
+    is reference material, not steps to read.
+    """
+    return _COMMENT.sub(" ", _FENCED.sub(" ", markdown))
+
+
 def count_words(markdown: str) -> int:
-    """Words as a reader counts them: whitespace-separated, holding a letter or a digit."""
-    return sum(1 for token in markdown.split() if any(ch.isalnum() for ch in token))
+    """Words of prose as a reader counts them: whitespace-separated, holding a letter or a
+    digit, outside code blocks and comments."""
+    return sum(1 for token in prose(markdown).split() if any(ch.isalnum() for ch in token))
 
 
 def rb012_too_long(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:
