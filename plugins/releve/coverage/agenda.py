@@ -78,7 +78,8 @@ def day_of(coverage: Coverage, day: date, procedures: list[Procedure] | None = N
 def agenda(runbook: Runbook, start: date, end: date, coverage: Coverage | None = None,
            every_day: bool = False) -> list[Day]:  # fmt: skip
     """Working days from `start` to `end` (every calendar day with `every_day`)."""
-    coverage = coverage or compute(runbook, start, end)
+    if coverage is None or coverage.start > start or coverage.end < end:
+        coverage = compute(runbook, start, end)
     days = coverage.days
     if every_day:
         days = [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]

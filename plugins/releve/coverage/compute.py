@@ -75,6 +75,34 @@ class Coverage:
     extra_absent: tuple[str, ...] = ()
     away: dict[date, frozenset[str]] = field(default_factory=dict)  # day -> people away
 
+    def between(self, start: date, end: date) -> Coverage:
+        """The same coverage over [start, end], a part of this period: what a view over a
+        shorter period reads, without asking the cover rule again (the due days and
+        statuses of a day do not depend on the period around it)."""
+        if start < self.start or end > self.end:
+            raise ValueError("between: the period must lie inside the computed one")
+
+        def inside(days):
+            return [d for d in days if start <= d <= end]
+
+        def kept(by_proc: dict[str, list[date]]) -> dict[str, list[date]]:
+            out = {pid: inside(days) for pid, days in by_proc.items()}
+            return {pid: days for pid, days in out.items() if days}
+
+        return Coverage(
+            start=start,
+            end=end,
+            days=inside(self.days),
+            absent={p: {d for d in days if start <= d <= end} for p, days in self.absent.items()},
+            due={pid: inside(days) for pid, days in self.due.items()},
+            gaps=kept(self.gaps),
+            no_access=kept(self.no_access),
+            procedures=self.procedures,
+            able=self.able,
+            extra_absent=self.extra_absent,
+            away={d: who for d, who in self.away.items() if start <= d <= end},
+        )
+
     def absent_on(self, day: date) -> frozenset[str]:
         return self.away.get(day, NOBODY)
 
@@ -205,6 +233,15 @@ def compute(runbook: Runbook, start: date, end: date, extra_absent: Iterable[str
         extra_absent=extra,
         away=away,
     )
+
+
+def coverage_over(runbook: Runbook, start: date, end: date,
+                  known: Coverage | None = None) -> Coverage:  # fmt: skip
+    """Coverage over [start, end]: a slice of `known` when it spans the period (no work),
+    else computed. Views over an absence or a week ask this, so a build computes once."""
+    if known is not None and not known.extra_absent and known.start <= start and end <= known.end:
+        return known.between(start, end)
+    return compute(runbook, start, end)
 
 
 def _statuses(group: tuple[str, ...], able: frozenset[str], due: list[date],

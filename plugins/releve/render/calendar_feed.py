@@ -19,7 +19,7 @@ from icalendar import Calendar, Event
 from ..core.order import procedure_order
 from ..core.settings import Settings
 from ..coverage.agenda import Day, day_of
-from ..coverage.compute import Coverage, compute
+from ..coverage.compute import Coverage, coverage_over
 from ..i18n import Translator
 from ..model import Runbook
 from ..upkeep.deadlines import REVIEW, drill_due, review_due
@@ -114,7 +114,10 @@ def agenda_calendar(runbook: Runbook, days: list[Day], today: date, settings: Se
     return cal.to_ical()
 
 
-def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settings) -> bytes:
+def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settings,
+             known: Coverage | None = None) -> bytes:  # fmt: skip
+    """The coverage feed; `known`, a coverage over a longer period, spares recomputing
+    each absence inside it."""
     _ = Translator(settings.language)
     cal, stamp, seq = _calendar("coverage", _("coverage.feed_name"), today, settings)
     name_of = runbook.team.name_of
@@ -124,7 +127,7 @@ def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settin
         if absence.end < coverage.start - timedelta(days=366):
             continue
         who = name_of(absence.person)
-        during = compute(runbook, absence.start, absence.end)
+        during = coverage_over(runbook, absence.start, absence.end, known or coverage)
         lines = []
         for proc in procedures:
             if absence.person != proc.owner:
