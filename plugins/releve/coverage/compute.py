@@ -52,13 +52,13 @@ def needed_audiences(runbook: Runbook, proc: Procedure) -> frozenset[str]:
 def able_people(runbook: Runbook, proc: Procedure) -> frozenset[str]:
     """Owner and backups who can open every credential the procedure needs.
 
-    Read from the vault's clear metadata (holders of each audience), no passphrase.
+    Read from the vault's clear metadata (`Runbook.holders`, the vault's rule), no passphrase.
     """
     audiences = needed_audiences(runbook, proc)
     if not audiences:
         return frozenset(proc.people)
-    holders = {c.audience: set(c.holders) for c in runbook.credentials.values()}
-    return frozenset(p for p in proc.people if all(p in holders.get(a, ()) for a in audiences))
+    holders = {a: set(runbook.holders(a)) for a in audiences}
+    return frozenset(p for p in proc.people if all(p in holders[a] for a in audiences))
 
 
 @dataclass

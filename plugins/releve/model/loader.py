@@ -7,7 +7,7 @@ from pathlib import Path
 from ..core.findings import Finding, has_control, printable, sort_findings
 from ..core.settings import Settings, load_settings
 from .clients import parse_client
-from .credentials import parse_credentials
+from .credentials import credentials_of, load_vault
 from .procedures import parse_procedure
 from .sources import rel
 from .team import parse_team
@@ -65,13 +65,14 @@ def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
         seen[proc.id] = proc.path
         procedures.append(proc)
 
-    credentials = parse_credentials(root, root / settings.vault_file, findings)
+    vault = load_vault(root, root / settings.vault_file, findings)
     return Runbook(
         root=root,
         team=team,
         procedures=procedures,
         clients=clients,
-        credentials=credentials,
+        credentials=credentials_of(vault),
         findings=sort_findings(findings),
         config=settings,
+        vault=vault,
     )
