@@ -17,6 +17,7 @@ import pytest
 from vault_helpers import FAST, enrolled, legacy_vault
 
 from conftest import MINIMAL_MKDOCS, TODAY, RunbookFactory, releve
+from releve.core.settings import Settings
 from releve.coverage.compute import able_people
 from releve.lint.engine import lint_runbook
 from releve.model import load_runbook, vault_parse
@@ -118,7 +119,7 @@ def test_one_answer_to_who_holds_an_audience(tmp_path):
     flagged = {(f.args["credential"], f.args["person"]) for f in lint if f.code == "RB017"}
     assert flagged == {("bank", "cleo"), ("ledger", "chloe"), ("ledger", "ben")}
     # vault audit, in process and as the command prints it
-    assert audit(vault, runbook, DAY, 365).access == {"bank": ["ana", "ben"], "ledger": []}
+    assert audit(vault, runbook, DAY, Settings()).access == {"bank": ["ana", "ben"], "ledger": []}
     done = releve("vault", "audit", "--format", "json", "--root", str(root))
     assert json.loads(done.stdout)["access"] == {"bank": ["ana", "ben"], "ledger": []}
     # vault check: nobody holds finance's key; cleo's key opens nothing
