@@ -40,21 +40,23 @@ def _months(coverage: Coverage) -> list[tuple[date, list[tuple[date, list, list]
 def coverage_pages(runbook: Runbook, coverage: Coverage, lang: str, url_of) -> dict[str, str]:
     people = sorted(runbook.team.people.values(), key=lambda p: p.name.casefold())
     loads = load_of(runbook)
-    common = lambda uri: {**common(runbook, Links(url_of, uri)), "coverage": coverage}  # noqa: E731
+    def shared(uri: str) -> dict:
+        return {**common(runbook, Links(url_of, uri)), "coverage": coverage}
+
     return {
         MATRIX: render(
             "coverage/matrix.md.j2",
             lang,
-            **common(MATRIX),
+            **shared(MATRIX),
             people=people,
             services={s: by_priority(p) for s, p in runbook.services.items()},
             loads=loads,
         ),
-        GAPS: render("coverage/gaps.md.j2", lang, **common(GAPS), months=_months(coverage)),
+        GAPS: render("coverage/gaps.md.j2", lang, **shared(GAPS), months=_months(coverage)),
         RISKS: render(
             "coverage/risks.md.j2",
             lang,
-            **common(RISKS),
+            **shared(RISKS),
             risks=single_points_of_failure(runbook),
             people=people,
             loads=loads,
