@@ -40,6 +40,7 @@ def _months(coverage: Coverage) -> list[tuple[date, list[tuple[date, list, list]
 def coverage_pages(runbook: Runbook, coverage: Coverage, lang: str, url_of) -> dict[str, str]:
     people = sorted(runbook.team.people.values(), key=lambda p: p.name.casefold())
     loads = load_of(runbook)
+
     def shared(uri: str) -> dict:
         return {**common(runbook, Links(url_of, uri)), "coverage": coverage}
 
