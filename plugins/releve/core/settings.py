@@ -25,6 +25,7 @@ class Settings:
     team_file: str = "team.yml"
     vault_file: str = "vault.yml"
     docs_dir: str = "docs"  # MkDocs' own pages: published as they are, so scanned for secrets
+    custom_dir: str | None = None  # the theme's overrides (mkdocs.yml `theme.custom_dir`)
     review_every: int = 180
     drill_every: int = 90
     max_words: int = 600
@@ -111,4 +112,5 @@ def load_settings(root: Path) -> Settings:
         site_name=config.get("site_name") or "Runbook",
         markdown_extensions=extension_map(config.get("markdown_extensions")),
         docs_dir=config.get("docs_dir") if isinstance(config.get("docs_dir"), str) else "docs",
+        custom_dir=theme.get("custom_dir") if isinstance(theme.get("custom_dir"), str) else None,
     )
