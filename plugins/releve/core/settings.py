@@ -14,6 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 
 from ..i18n import language_of
+from .days import DAY_LIMITS
 from .md_extensions import extension_map
 
 
@@ -60,10 +61,8 @@ class Settings:
         return cls(**values)
 
 
-MAX_HORIZON = 3_660  # days: ten years of coverage is plenty, and dates never overflow
-# Numbers of days or words past which an option is a typo: kept to the limit.
-LIMITS = {"horizon": MAX_HORIZON, "review_every": 100_000, "drill_every": 100_000,
-          "max_words": 10_000_000}  # fmt: skip
+# Numbers of days (core/days.py) or words past which an option is a typo: kept to the limit.
+LIMITS = {**DAY_LIMITS, "max_words": 10_000_000}
 
 
 class _TolerantLoader(YAML):

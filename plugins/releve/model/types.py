@@ -15,7 +15,6 @@ from ..core.findings import Finding
 from .schedule import ON_DEMAND, Schedule
 
 PRIORITIES = ("urgent", "important", "planned")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ rotation rule is the lint's (RB018), so the audit and the lint never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
+from ..core.days import add_days
 from ..model import Runbook
 from .crypto import fingerprint
 from .store import Vault
@@ -61,14 +62,6 @@ class Audit:
             "fingerprints": self.fingerprints,
             "pending_migration": self.pending,
         }
-
-
-def add_days(day: date, days: int) -> date:
-    """`day` plus `days`, saturating at the last representable date."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return date.max
 
 
 def audit(vault: Vault, runbook: Runbook, today: date, rotate_every: int) -> Audit:

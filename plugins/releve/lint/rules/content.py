@@ -13,8 +13,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date
 
+from ...core.days import add_days
 from ...core.findings import Finding
 from ...core.settings import Settings
 from ...model import Pos, Procedure, Runbook
@@ -163,14 +164,6 @@ def rb005_unknown_credential(
                 line, column = _line_of(page.body, match.start())
                 pos = Pos(page.path, page.body_line + line, column)
                 yield finding("RB005", pos, key, credential=cred, vault=vault)
-
-
-def add_days(day: date, days: int) -> date:
-    """`day` plus `days`, saturating at the last representable date (review_every: 10**9)."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return date.max
 
 
 def _review_every(proc: Procedure, settings: Settings) -> int:

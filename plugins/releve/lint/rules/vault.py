@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from ...core.days import add_days
 from ...core.findings import Finding
 from ...core.settings import Settings
 from ...model import Runbook
-from .content import add_days, finding
+from .content import finding
 
 
 def rb018(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:
