@@ -24,7 +24,7 @@ MARK = "[[cred:"  # cheap test before any scan: most pages hold no reference
 # A fence opens with ``` or ~~~ at the start of a line and closes at the next line
 # starting with the same three characters (or at the end of the text).
 _FENCED = re.compile(r"^[ \t]*(```|~~~).*?(?:^[ \t]*\1[^\n]*$|\Z)", re.M | re.S)
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\n[ \t]*\n)[\s\S])*?(?<!`)\1(?!`)")
+_CODE_SPAN = re.compile(r"(`+)(?:[^\n]|\n(?![ \t]*\n))*?(?<!`)\1(?!`)")
 
 
 @dataclass(frozen=True)
