@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
 
+from ..core.days import add_days
 from ..core.order import label_key, procedure_order
 from ..model import Procedure, Runbook, Team
 from ..model.refs import references
@@ -34,10 +35,7 @@ def working_days(team: Team, start: date, end: date) -> list[date]:
 
 def horizon_end(start: date, horizon: int) -> date:
     """Last day of a horizon of `horizon` days starting on (and counting) `start`."""
-    try:
-        return start + timedelta(days=max(horizon, 1) - 1)
-    except OverflowError:
-        return date.max
+    return add_days(start, max(horizon, 1) - 1)
 
 
 def needed_audiences(runbook: Runbook, proc: Procedure) -> frozenset[str]:

@@ -14,7 +14,7 @@ Events used, and why:
 - `on_post_page`: mark the pages search should index (see `mkdocs/search.py`).
 - `on_post_build`: index the built site with Pagefind (plugin option `search`), and
   write the PDF binders into the site (plugin option `binder`).
-- `on_serve`: watch the runbook sources outside `docs_dir`.
+- `on_serve`: watch the runbook's files (`core/files.py`) outside `docs_dir`.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.days import BadDate, today
+from ..core.files import RunbookFiles
 from ..core.findings import ERROR, Finding
 from ..core.md_extensions import AdmonitionTitles, extension_map
 from ..core.settings import Settings
@@ -107,6 +108,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             site_name=config.site_name,
             binder=self.config.binder is True,
             markdown_extensions=extension_map(config.markdown_extensions, config.mdx_configs),
+            docs_dir=_relative(config.docs_dir, root),
+            custom_dir=_relative(custom, root) if (custom := config.theme.custom_dir) else None,
         )
         # Admonitions without a title: "Astuce", not "Tip", on a French site.
         config.markdown_extensions.append(AdmonitionTitles(lang=self.settings.language))
@@ -231,16 +234,11 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             log.log(logging.WARNING if severity == ERROR else logging.INFO, line)
 
     def _refuse_unsafe_links(self, config: MkDocsConfig) -> None:
-        """Before MkDocs walks docs_dir: no symbolic link may lead outside the runbook."""
-        s = self.settings
-        starts = [Path(config.docs_dir)]
-        starts += [self.root / name for name in (s.procedures_dir, s.clients_dir, s.team_file,
-                                                 s.vault_file)]  # fmt: skip
-        if config.theme.custom_dir:
-            starts.append(Path(config.theme.custom_dir))
-        unsafe = unsafe_links(self.root, starts)
+        """Before MkDocs walks docs_dir: no symbolic link in the runbook's files (docs_dir,
+        sources, team, vault, overrides...: `core/files.py`) may lead outside the runbook."""
+        unsafe = unsafe_links(self.root, RunbookFiles.of(self.root, self.settings).paths(self.root))
         if unsafe:
-            _ = Translator(s.language)
+            _ = Translator(self.settings.language)
             raise PluginError(_("build.unsafe_links", paths=", ".join(unsafe)))
 
     def _refuse_secrets(self) -> None:
@@ -349,9 +347,9 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
     # serve -----------------------------------------------------------------
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder):
-        for name in (self.settings.procedures_dir, self.settings.clients_dir,
-                     self.settings.team_file, self.settings.vault_file):  # fmt: skip
-            path = self.root / name
+        """Rebuild on a change to any of the runbook's files (MkDocs watches only docs_dir
+        and mkdocs.yml; watching a path twice is counted, not doubled)."""
+        for path in RunbookFiles.of(self.root, self.settings).paths(self.root):
             if path.exists():
                 server.watch(str(path))
         return server
@@ -375,6 +373,15 @@ def binders_wanted(option: bool | str, procedures: int, serving: bool) -> bool:
     if option == "auto":
         return not serving and procedures <= BINDER_AUTO_LIMIT
     return bool(option)
+
+
+def _relative(folder: str, root: Path) -> str:
+    """A folder MkDocs resolved (absolute) as the settings write it: relative to the root."""
+    path = Path(folder)
+    for candidate in (path, path.parent.resolve() / path.name):  # the root is resolved
+        if candidate.is_relative_to(root):
+            return candidate.relative_to(root).as_posix() or "."
+    return path.as_posix()  # outside the runbook: kept, so the link check refuses it
 
 
 def _after_title(html: str, card: str) -> str:

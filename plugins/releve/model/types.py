@@ -18,7 +18,6 @@ from .schedule import ON_DEMAND, Schedule
 from .vault_meta import VaultMeta
 
 PRIORITIES = ("urgent", "important", "planned")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
+from ..core.days import day_runs
 from ..core.order import procedure_order
 from ..core.settings import Settings
 from ..coverage.agenda import Day, day_of
@@ -26,18 +27,6 @@ from ..upkeep.deadlines import REVIEW, drill_due, review_due
 
 EPOCH = date(2020, 1, 1)
 DOMAIN = "releve"
-
-
-def _runs(days: list[date], team_days: list[date]) -> list[tuple[date, date]]:
-    """Group days into runs of consecutive working days."""
-    index = {d: i for i, d in enumerate(team_days)}
-    runs: list[tuple[date, date]] = []
-    for day in days:
-        if runs and index.get(day, -2) == index.get(runs[-1][1], -5) + 1:
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs
 
 
 def _event(uid: str, summary: str, start: date, end: date, stamp: datetime, seq: int,
@@ -157,7 +146,7 @@ def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settin
 
     for proc_id, days in sorted(coverage.gaps.items()):
         proc = coverage.procedures[proc_id]
-        for start, end in _runs(days, coverage.days):
+        for start, end in day_runs(days, coverage.days):  # a weekend does not split a gap
             cal.add_component(
                 _event(
                     f"gap-{proc_id}-{start.isoformat()}",

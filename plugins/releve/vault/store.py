@@ -22,14 +22,13 @@ in-memory vault back to the model's rules (holders, key generations, RB019).
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..core import atomic
 from ..core.findings import Finding
 from ..model.fields import ID_RE as ID_RE  # the model's ids, for ops to check arguments
 from ..model.types import Pos
@@ -431,27 +430,6 @@ def insert_sorted(mapping: dict[str, Any], key: str, value: Any) -> dict[str, An
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a crash leaves either the old file or the new one."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    """Write `text` to `path` so that a crash leaves either the old file or the new one
+    (Relève's one atomic write, `core/atomic.py`)."""
+    atomic.write_atomic(path, text)
