@@ -444,8 +444,11 @@ def run_audit(s: Session) -> int:
     if result.overdue:
         print(s._("audit.rotation"))
         for o in result.overdue:
+            entry = s.vault.credentials.get(o.id)  # the command to print needs these two
+            hint = {"audience": result.audiences.get(o.id, "ROLE"),
+                    "fields": ", ".join(entry.fields) if entry else "password"}  # fmt: skip
             if o.rotated is None:
-                print("  " + s._("audit.never_rotated_row", id=o.id))
+                print("  " + s._("audit.never_rotated_row", id=o.id, **hint))
             else:
                 print(
                     "  "
@@ -455,6 +458,7 @@ def run_audit(s: Session) -> int:
                         rotated=o.rotated.isoformat(),
                         due=o.due.isoformat() if o.due else "-",
                         every=o.every,
+                        **hint,
                     )
                 )
     else:

@@ -147,12 +147,15 @@ def rb005_unknown_credential(
     vault = settings.vault_file
     no_vault = not runbook.credentials and not (runbook.root / vault).exists()
     key = "lint.unknown_credential_no_vault" if no_vault else "lint.unknown_credential"
+    roles = sorted({role for person in runbook.team.people.values() for role in person.roles})
+    if not roles:  # `vault add --audience ROLE` needs a role first: say so first
+        key = "lint.unknown_credential_no_role"
+    hint = {"vault": vault, "team": runbook.team.pos.path, "roles": ", ".join(roles)}
     for proc in runbook.procedures:
         for index, cred in enumerate(proc.credentials):
             if cred not in runbook.credentials:
-                yield finding(
-                    "RB005", proc.pos_of("credentials", index), key, credential=cred, vault=vault
-                )
+                yield finding("RB005", proc.pos_of("credentials", index), key, credential=cred,
+                              **hint)  # fmt: skip
     pages: list = [*runbook.procedures, *runbook.clients.values()]
     for page in pages:
         if "[[cred:" not in page.body:
@@ -162,7 +165,7 @@ def rb005_unknown_credential(
             if cred not in runbook.credentials:
                 line, column = _line_of(page.body, match.start())
                 pos = Pos(page.path, page.body_line + line, column)
-                yield finding("RB005", pos, key, credential=cred, vault=vault)
+                yield finding("RB005", pos, key, credential=cred, **hint)
 
 
 def add_days(day: date, days: int) -> date:

@@ -18,8 +18,10 @@ from .content import add_days, finding
 def rb018(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:
     for cred in sorted(runbook.credentials.values(), key=lambda c: c.id):
         every = cred.rotate_every or settings.rotate_every
+        hint = {"audience": cred.audience, "fields": ", ".join(cred.fields) or "password",
+                "holder": min(cred.holders or ["HOLDER"])}  # fmt: skip
         if cred.rotated is None:
-            yield finding("RB018", cred.pos, "lint.never_rotated", credential=cred.id)
+            yield finding("RB018", cred.pos, "lint.never_rotated", credential=cred.id, **hint)
             continue
         due = add_days(cred.rotated, every)
         if due < today:
@@ -31,4 +33,5 @@ def rb018(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding
                 rotated=cred.rotated.isoformat(),
                 every=every,
                 due=due.isoformat(),
+                **hint,
             )
