@@ -29,14 +29,15 @@ echo "wheel-smoke: $(basename "$wheel")"
 "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel"
 
 mkdir "$work/empty"
-cd "$work/empty"
-export PATH="$work/venv/bin"  # only what the wheel installed: `releve`, and its dependencies' scripts
-unset PYTHONPATH VIRTUAL_ENV
-releve --version
-releve init runbook
-cd runbook
-releve lint
-releve build --strict
-test -s site/index.html
-test -s site/procedures/general/example/index.html
+(
+  cd "$work/empty"
+  export PATH="$work/venv/bin"  # only what the wheel installed: `releve`, its dependencies' scripts
+  unset PYTHONPATH VIRTUAL_ENV
+  releve --version
+  releve init runbook
+  cd runbook
+  releve lint
+  releve build --strict
+  [ -s site/index.html ] && [ -s site/procedures/general/example/index.html ]
+)
 echo "wheel-smoke: ok (init, lint, build --strict with only the wheel's venv on PATH)"
