@@ -179,9 +179,9 @@ def test_lint_path_imports_no_heavy_library(broken):
 
 
 def test_pull_request_workflow_and_hooks_use_real_formats():
-    from ruamel.yaml import YAML
-
     from datetime import date
+
+    from ruamel.yaml import YAML
 
     from conftest import REPO
     from releve.cli.init_cmd import render
