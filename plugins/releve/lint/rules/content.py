@@ -150,7 +150,10 @@ def rb005_unknown_credential(
     roles = sorted({role for person in runbook.team.people.values() for role in person.roles})
     if not roles:  # `vault add --audience ROLE` needs a role first: say so first
         key = "lint.unknown_credential_no_role"
-    hint = {"vault": vault, "team": runbook.team.pos.path, "roles": ", ".join(roles)}
+    # `vault add` to an audience that has a key must be run by one of its holders.
+    holders = {c.audience: c.holders for c in runbook.credentials.values()}
+    known = "; ".join(f"{r}: {', '.join(holders.get(r) or ['-'])}" for r in roles)
+    hint = {"vault": vault, "team": runbook.team.pos.path, "roles": known}
     for proc in runbook.procedures:
         for index, cred in enumerate(proc.credentials):
             if cred not in runbook.credentials:
