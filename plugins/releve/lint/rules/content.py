@@ -241,7 +241,10 @@ def rb012_too_long(runbook: Runbook, today: date, settings: Settings) -> Iterato
 
 
 def _unknown(pos: Pos, key: str, known: set[str]) -> Finding:
-    hint = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+    """RB014 with the closest known key; case does not count (`SLA:` means `sla:`)."""
+    folded = {k.lower(): k for k in known}
+    hint = [folded[key.lower()]] if key.lower() in folded else difflib.get_close_matches(
+        key.lower(), sorted(known), n=1, cutoff=0.75)  # fmt: skip
     if hint:
         return finding("RB014", pos, "lint.unknown_key_hint", key=key, hint=hint[0])
     return finding("RB014", pos, "lint.unknown_key", key=key)
