@@ -27,6 +27,11 @@ from .common import EXIT_USAGE, CommandError
 SCAFFOLD = Path(__file__).resolve().parent.parent / "scaffold"
 OPTIONAL = (".gitignore",)  # kept as they are when DIR already has one (a repository's own)
 GIT_SECONDS = 60
+# Variables that point git at another repository (set inside a git hook, say): dropped,
+# so that `init` looks at DIR itself. Identity and configuration variables are kept.
+REPOSITORY_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+                        "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_PREFIX",
+                        "GIT_CEILING_DIRECTORIES")  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -96,7 +101,7 @@ def next_steps(name: str, lang: str) -> str:
 
 
 def _git(target: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}  # not a hook's repo
+    env = {k: v for k, v in os.environ.items() if k not in REPOSITORY_VARIABLES}  # not a hook's
     env["GIT_TERMINAL_PROMPT"] = "0"
     return subprocess.run(["git", *args], cwd=target, env=env, capture_output=True, text=True,
                           timeout=GIT_SECONDS, check=False)  # fmt: skip
