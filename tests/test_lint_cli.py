@@ -179,18 +179,21 @@ def test_lint_path_imports_no_heavy_library(broken):
 
 
 def test_pull_request_workflow_and_hooks_use_real_formats():
+    from datetime import date
+
     from ruamel.yaml import YAML
 
     from conftest import REPO
+    from releve.cli.init_cmd import render
     from releve.render.reports.lint_report import FORMATS
 
-    scaffold = REPO / "plugins/releve/scaffold"
-    workflow = YAML(typ="safe").load((scaffold / ".github/workflows/releve.yml").read_text())
+    text = render(".github/workflows/releve.yml.j2", "en", date(2026, 11, 23))
+    workflow = YAML(typ="safe").load(text)
     steps = " ".join(
         str(step.get("run", "")) for step in workflow["jobs"]["lint-and-build"]["steps"]
     )
     assert "releve lint --format github" in steps and "--format markdown" in steps
-    assert "mkdocs build --strict" in steps
+    assert "releve build --strict" in steps
     for word in steps.split("--format ")[1:]:
         assert word.split()[0] in FORMATS
     (hook,) = YAML(typ="safe").load((REPO / ".pre-commit-hooks.yaml").read_text())

@@ -101,7 +101,7 @@ def test_rb005_unknown_credential_front_matter_and_inline(make_runbook):
     path = proc(rb, GOOD + "credentials: [bank]\n", body)
     findings = [f for f in lint(rb) if f.code == "RB005"]
     assert [(f.path, f.line) for f in findings] == [(path, 9), (path, 11)]
-    assert "releve vault init" in findings[0].message("en")  # there is no vault yet
+    assert "releve vault enroll" in findings[0].message("en")  # no vault yet: enrol creates it
     rb.write("vault.yml", VAULT)
     assert found(rb, "RB005") == []
     rb.write("vault.yml", VAULT.replace("bank:", "other:"))

@@ -22,7 +22,12 @@ COMMANDS = (
     "releve.cli.coverage_cmd",
     "releve.cli.agenda_cmd",
     "releve.cli.diff_cmd",
+    "releve.cli.build_cmd",
+    "releve.cli.client_cmd",
 )
+
+# Subcommands registered by another command's module.
+SHARED = {"serve": "build"}
 
 
 def commands_for(argv: Sequence[str]) -> tuple[str, ...]:
@@ -32,7 +37,7 @@ def commands_for(argv: Sequence[str]) -> tuple[str, ...]:
     other commands need (WeasyPrint for the binder, cryptography for the vault).
     """
     first = next((arg for arg in argv if not arg.startswith("-")), None)
-    module = f"releve.cli.{first}_cmd"
+    module = f"releve.cli.{SHARED.get(first or '', first)}_cmd"
     return (module,) if module in COMMANDS else COMMANDS
 
 

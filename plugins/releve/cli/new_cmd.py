@@ -1,10 +1,19 @@
 """`releve new PATH --owner P --backup Q[,R]`: a new procedure from the team's template.
 
 The template is the runbook's `.releve/procedure.md` (written by `releve init`,
-a Jinja template with title, service, clients, owner, backup and today), else
-the one shipped with Relève. People and clients are checked against the model
-before anything is written; an existing file is never overwritten; the new
-page must pass the lint without errors, or nothing is left behind.
+a Jinja template with title, service, clients, owner, backup, priority, sla,
+frequency, schedule and today), else the one shipped with Relève. What the
+command is given is written as given; what it is not given is a placeholder
+(`TODO: ...`) that the lint reports (RB024) until someone fills it in: never a
+value borrowed from another procedure, which would lint clean and ship wrong.
+
+PATH is relative to the procedures folder (`billing/late.md` is
+`procedures/billing/late.md`, service `billing`); a leading `procedures/` may be
+written or not. A PATH whose first folder is another folder of the runbook
+(`docs/x.md`, `clients/acme.md`) is refused rather than quietly put under
+procedures/. People and clients are checked against the model before anything is
+written; an existing file is never overwritten (exit 1); the new page must pass
+the lint without errors, or nothing is left behind.
 """
 
 from __future__ import annotations
@@ -23,7 +32,9 @@ from ..i18n import t
 from ..lint import lint_runbook
 from ..model import load_runbook
 from ..model.fields import ID_RE
+from ..model.schedule import ScheduleError, parse_schedule
 from ..model.sources import read_text, split_page
+from ..model.types import PRIORITIES
 from .common import EXIT_FINDINGS, CommandError, add_root, add_today, runbook_root, today_of
 
 PACKAGED = Path(__file__).resolve().parent.parent / "scaffold" / ".releve" / "procedure.md.j2"
@@ -32,12 +43,23 @@ TEAM_TEMPLATE = ".releve/procedure.md"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("new", help="scaffold a procedure from the template")
-    parser.add_argument("path", help="the new file, e.g. procedures/billing/late-payments.md")
+    parser.add_argument(
+        "path", help="the new file, under procedures/: billing/late-payments.md "
+        "(= procedures/billing/late-payments.md)",
+    )  # fmt: skip
     parser.add_argument("--owner", required=True, help="person id of the owner")
     parser.add_argument("--backup", required=True, help="person ids of the backups: Q[,R]")
     parser.add_argument("--service", help="service id (default: the folder under procedures/)")
     parser.add_argument("--client", default="", help="client ids: C[,D]")
     parser.add_argument("--title", help="title (default: from the file name)")
+    parser.add_argument("--priority", help="urgent, important or planned (default: a TODO)")
+    parser.add_argument("--sla", metavar="TEXT", help="the service level (default: a TODO)")
+    parser.add_argument(
+        "--schedule", metavar="TEXT", help="the days it is due, e.g. 'weekly mon' (default: a TODO)"
+    )
+    parser.add_argument(
+        "--frequency", metavar="TEXT", help="how often, as a label (default: a TODO)"
+    )
     add_today(parser)
     add_root(parser)
     parser.set_defaults(func=run)
@@ -48,7 +70,9 @@ def _ids(value: str) -> list[str]:
 
 
 def target_path(root: Path, raw: str, settings: Settings, lang: str) -> Path:
-    """PATH relative to the root; a path not starting with procedures/ is placed under it."""
+    """PATH relative to the procedures folder (a leading `procedures/` is optional);
+    an absolute PATH must lie in it. A relative PATH starting with another folder of
+    the runbook root (docs/, clients/...) is refused: it surely meant that folder."""
     folder = settings.procedures_dir
     path = Path(raw)
     if path.suffix != ".md":
@@ -56,7 +80,13 @@ def target_path(root: Path, raw: str, settings: Settings, lang: str) -> Path:
     if path.is_absolute():
         full = path.resolve()
     else:
-        if path.parts[0] != folder:
+        prefix = Path(folder).parts
+        if path.parts[: len(prefix)] != prefix:
+            first = path.parts[0]
+            if len(path.parts) > 1 and first not in ("..", ".") and (root / first).is_dir():
+                raise CommandError(
+                    f"{raw}: {t(lang, 'new.other_folder', first=first, dir=folder, path=raw)}"
+                )
             path = Path(folder) / path
         full = (root / path).resolve()
     if not full.is_relative_to((root / folder).resolve()):
@@ -70,9 +100,13 @@ def _sandbox():
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    return ImmutableSandboxedEnvironment(
+    from .init_cmd import yaml_string
+
+    env = ImmutableSandboxedEnvironment(
         keep_trailing_newline=True, autoescape=False, undefined=StrictUndefined
     )
+    env.filters["tojson"] = yaml_string
+    return env
 
 
 RENDER_SECONDS = 5  # a template is a page of text; a loop of loops is not
@@ -109,22 +143,32 @@ def _template_text(root: Path, lang: str) -> tuple[str, str]:
     from jinja2 import Environment
 
     from ..i18n import Translator
+    from .init_cmd import yaml_string
 
     env = Environment(keep_trailing_newline=True, autoescape=False)
-    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}  # "reçu", not "re\u00e7u"
+    env.filters["tojson"] = yaml_string
     source = PACKAGED.read_text(encoding="utf-8")
     return env.from_string(source).render(_=Translator(lang), lang=lang), "procedure.md.j2"
 
 
-def render_procedure(source: str, name: str, context: dict[str, str], lang: str) -> str:
-    """Render the template; a title YAML cannot read plainly is passed quoted instead."""
+# Values the template must write as given (when given); the title is always given.
+WRITTEN_AS_GIVEN = ("title", "priority", "sla", "frequency", "schedule")
+
+
+def render_procedure(
+    source: str, name: str, context: dict[str, str], lang: str, given: tuple[str, ...] = ()
+) -> str:
+    """Render the template; values YAML cannot read plainly are passed quoted instead.
+    Each value in `given` must come out of the front-matter as it was given: a team
+    template that leaves one out is refused, never silently ignored."""
     from jinja2 import TemplateError
 
     env = _sandbox()
-    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
+    quoted = {k: json.dumps(v, ensure_ascii=False) for k, v in context.items()
+              if k in WRITTEN_AS_GIVEN}  # fmt: skip
     try:
         template = env.from_string(source)
-        attempts = [context, {**context, "title": json.dumps(context["title"])}]
+        attempts = [context, {**context, **quoted}]
         problem = ""
         for attempt in attempts:
             with _time_limit(RENDER_SECONDS):
@@ -133,10 +177,11 @@ def render_procedure(source: str, name: str, context: dict[str, str], lang: str)
             data = page.meta.data if isinstance(page.meta.data, dict) else {}
             if page.findings:
                 problem = page.findings[0].message(lang)
-            elif str(data.get("title", context["title"])) == context["title"]:
+                continue
+            wrong = [k for k in ("title", *given) if str(data.get(k, "")) != context[k]]
+            if not wrong:
                 return text
-            else:
-                problem = "title"
+            problem = t(lang, "new.template_misses", key=wrong[0])
     except TemplateError as err:  # SecurityError too: an unsafe attribute or call
         problem = str(err).splitlines()[0] if str(err) else type(err).__name__
     except TimeoutError:
@@ -193,6 +238,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"--service {service}: {t(lang, 'new.bad_id', value=service)}")
 
     title = (args.title or proc_id.replace("-", " ").capitalize()).strip()
+    given = _given(args, lang)
     context = {
         "title": title,
         "service": service,
@@ -200,9 +246,10 @@ def run(args: argparse.Namespace) -> int:
         "owner": owner,
         "backup": ", ".join(backups),
         "today": day.isoformat(),
+        **{key: given.get(key, t(lang, f"new.todo_{key}")) for key in PLACEHELD},
     }
     source, name = _template_text(root, lang)
-    text = render_procedure(source, name, context, lang)
+    text = render_procedure(source, name, context, lang, tuple(given))
 
     try:
         write_atomic(path, text, exclusive=True)  # never overwrite, even in a race
@@ -220,5 +267,29 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(
             t(lang, "new.bad_template", template=name, problem=errors[0].text(lang)), EXIT_FINDINGS
         )
-    print(t(lang, "new.created", path=rel))
+    print(t(lang, "new.created", path=rel, service=service))
     return 0
+
+
+PLACEHELD = ("priority", "sla", "frequency", "schedule")  # a TODO when not given
+
+
+def _given(args: argparse.Namespace, lang: str) -> dict[str, str]:
+    """The options given, checked: a priority of the three, a schedule Relève reads."""
+    given = {k: str(getattr(args, k)).strip() for k in PLACEHELD if getattr(args, k) is not None}
+    for key, value in given.items():
+        if not value:
+            raise CommandError(f"--{key}: {t(lang, 'new.empty_option')}")
+    priority = given.get("priority")
+    if priority is not None and priority not in PRIORITIES:
+        raise CommandError(
+            f"--priority {priority}: {t(lang, 'new.bad_priority', choices=', '.join(PRIORITIES))}"
+        )
+    if "schedule" in given:
+        try:
+            parse_schedule(given["schedule"])
+        except ScheduleError as err:
+            raise CommandError(
+                f"--schedule: {t(lang, 'field.bad_schedule', part=printable(err.part[:60]))}"
+            ) from None
+    return given

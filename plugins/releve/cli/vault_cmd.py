@@ -444,8 +444,12 @@ def run_audit(s: Session) -> int:
     if result.overdue:
         print(s._("audit.rotation"))
         for o in result.overdue:
+            entry = s.vault.credentials.get(o.id)  # the command to print needs these two
+            hint = {"audience": result.audiences.get(o.id, "ROLE"),
+                    "fields": ", ".join(entry.fields) if entry else "password",
+                    "holder": min(result.access.get(o.id) or ["PERSON"])}  # fmt: skip
             if o.rotated is None:
-                print("  " + s._("audit.never_rotated_row", id=o.id))
+                print("  " + s._("audit.never_rotated_row", id=o.id, **hint))
             else:
                 print(
                     "  "
@@ -455,6 +459,7 @@ def run_audit(s: Session) -> int:
                         rotated=o.rotated.isoformat(),
                         due=o.due.isoformat() if o.due else "-",
                         every=o.every,
+                        **hint,
                     )
                 )
     else:
@@ -464,7 +469,10 @@ def run_audit(s: Session) -> int:
         print(s._("audit.holders"))
         for st in result.stray:
             key = "audit.holder_unknown" if st.reason == "unknown" else "audit.holder_no_role"
-            print("  " + s._(key, person=st.person, audience=st.audience))
+            aud = s.vault.audiences.get(st.audience)
+            others = [p for p in (aud.holders() if aud else []) if p != st.person]
+            holder = min(others or ["PERSON"])  # who can run the revoke: another holder
+            print("  " + s._(key, person=st.person, audience=st.audience, holder=holder))
     else:
         print(s._("audit.holders_ok"))
     print()

@@ -15,6 +15,7 @@ from .rules import content as rules
 from .rules.coverage import rb013, rb017
 from .rules.lists import rb020_broken_list
 from .rules.secrets import rb009, scan_text
+from .rules.starting import rb023_example, rb024_placeholder
 from .rules.vault import rb018
 
 # Every rule, in code order; RB006-RB008 are found by the model while parsing.
@@ -34,6 +35,8 @@ RULES: list[rules.Rule] = [
     rb017,
     rb018,
     rb020_broken_list,
+    rb023_example,
+    rb024_placeholder,
 ]
 
 

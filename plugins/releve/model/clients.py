@@ -12,7 +12,7 @@ from .types import Client, Contact, Contract, Pos
 CLIENT_STATUSES = ("active", "ending", "ended")
 CLIENT_KEYS = {
     "name", "id", "status", "contacts", "channels", "hours", "response_time", "contract",
-    "absence_messages", "releve_ignore",
+    "absence_messages", "releve_ignore", "example",
 }  # fmt: skip
 CONTACT_KEYS = {"name", "role", "email", "phone"}
 CONTRACT_KEYS = {"start", "end", "notice_days"}

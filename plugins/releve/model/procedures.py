@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..core.findings import Finding
 from .fields import ID_RE, Fields, id_from_file_name, safe_id
+from .placeholders import PLACEHOLDER_PRIORITY, is_placeholder
 from .schedule import ON_DEMAND, Schedule, ScheduleError, parse_schedule
 from .sources import read_text, rel, split_page
 from .types import PRIORITIES, Pos, Procedure
@@ -13,7 +14,7 @@ from .types import PRIORITIES, Pos, Procedure
 PROCEDURE_KEYS = {
     "title", "id", "service", "clients", "owner", "backup", "priority", "sla", "frequency",
     "success_criteria", "credentials", "reviewed", "review_every", "last_drill", "tags",
-    "schedule", "releve_ignore",
+    "schedule", "releve_ignore", "example",
 }  # fmt: skip
 
 
@@ -47,7 +48,7 @@ def parse_procedure(root: Path, path: Path, findings: list[Finding]) -> Procedur
         clients=f.text_list("clients"),
         owner=f.ident("owner", required=True) or "",
         backup=f.text_list("backup"),
-        priority=f.choice("priority", PRIORITIES, required=True) or "",
+        priority=_priority(f),
         sla=f.text("sla"),
         frequency=f.text("frequency"),
         schedule=_schedule(f, findings),
@@ -64,10 +65,18 @@ def parse_procedure(root: Path, path: Path, findings: list[Finding]) -> Procedur
     return proc
 
 
+def _priority(f: Fields) -> str:
+    """The `priority` key; a placeholder (`TODO: ...`, RB024) counts as important meanwhile."""
+    if is_placeholder(f.data.get("priority")):
+        return PLACEHOLDER_PRIORITY
+    return f.choice("priority", PRIORITIES, required=True) or ""
+
+
 def _schedule(f: Fields, findings: list[Finding]) -> Schedule:
-    """The `schedule` key; unreadable text is RB008 at its line, listing the forms."""
+    """The `schedule` key; unreadable text is RB008 at its line, listing the forms.
+    A placeholder (`TODO: ...`, RB024) is no schedule meanwhile."""
     text = f.text("schedule")
-    if text is None:
+    if text is None or is_placeholder(text):
         return ON_DEMAND
     try:
         return parse_schedule(text)

@@ -14,7 +14,7 @@ from .types import Absence, Person, Pos, Team
 from .yamlsource import load_yaml
 
 TEAM_KEYS = {"workdays", "holidays", "people", "absences", "roles"}
-PERSON_KEYS = {"id", "name", "email", "github", "phone", "roles"}
+PERSON_KEYS = {"id", "name", "email", "github", "phone", "roles", "example"}
 ABSENCE_KEYS = {"person", "from", "to", "note"}
 
 
@@ -73,6 +73,7 @@ def parse_team(root: Path, path: Path, findings: list[Finding]) -> Team:
             github=_github(p),
             phone=p.text("phone"),
             roles=p.text_list("roles"),
+            example=p.data.get("example") is True,
         )
         team.people[pid].unknown_keys = _unknown(p, PERSON_KEYS)
 

@@ -38,6 +38,7 @@ class Person:
     github: str | None = None
     phone: str | None = None  # shown as a tel: link wherever the person is named
     roles: list[str] = field(default_factory=list)
+    example: bool = False  # `example: true`: written by `releve init`, to replace (RB023)
     unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
 
 

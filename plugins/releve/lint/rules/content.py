@@ -124,18 +124,24 @@ def rb005_unknown_credential(
     vault = settings.vault_file
     no_vault = not runbook.credentials and not (runbook.root / vault).exists()
     key = "lint.unknown_credential_no_vault" if no_vault else "lint.unknown_credential"
+    roles = sorted({role for person in runbook.team.people.values() for role in person.roles})
+    if not roles:  # `vault add --audience ROLE` needs a role first: say so first
+        key = "lint.unknown_credential_no_role"
+    # `vault add` to an audience that has a key must be run by one of its holders.
+    holders = {c.audience: c.holders for c in runbook.credentials.values()}
+    known = "; ".join(f"{r}: {', '.join(holders.get(r) or ['-'])}" for r in roles)
+    hint = {"vault": vault, "team": runbook.team.pos.path, "roles": known}
     for proc in runbook.procedures:
         for index, cred in enumerate(proc.credentials):
             if cred not in runbook.credentials:
-                yield finding(
-                    "RB005", proc.pos_of("credentials", index), key, credential=cred, vault=vault
-                )
+                yield finding("RB005", proc.pos_of("credentials", index), key, credential=cred,
+                              **hint)  # fmt: skip
     # Inline references as the site and the binder see them (model/refs.py): not in code.
     pages: list = [*runbook.procedures, *runbook.clients.values()]
     for page in pages:
         for cred, pos in inline_references(page):
             if cred not in runbook.credentials:
-                yield finding("RB005", pos, key, credential=cred, vault=vault)
+                yield finding("RB005", pos, key, credential=cred, **hint)
 
 
 def rb010_review_overdue(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:
@@ -208,7 +214,10 @@ def rb012_too_long(runbook: Runbook, today: date, settings: Settings) -> Iterato
 
 
 def _unknown(pos: Pos, key: str, known: set[str]) -> Finding:
-    hint = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+    """RB014 with the closest known key; case does not count (`SLA:` means `sla:`)."""
+    folded = {k.lower(): k for k in known}
+    hint = [folded[key.lower()]] if key.lower() in folded else difflib.get_close_matches(
+        key.lower(), sorted(known), n=1, cutoff=0.75)  # fmt: skip
     if hint:
         return finding("RB014", pos, "lint.unknown_key_hint", key=key, hint=hint[0])
     return finding("RB014", pos, "lint.unknown_key", key=key)

@@ -42,6 +42,7 @@ def rb017(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding
     On a day she does the task she cannot open it: the cover rule passes her over.
     """
     holders = {a: set(runbook.holders(a)) for a in runbook.vault.audiences}
+    enrolled = set(runbook.vault.people)  # people with a key pair (`releve vault enroll`)
     for proc in runbook.procedures:
         if not needed_audiences(runbook, proc):
             continue
@@ -54,5 +55,17 @@ def rb017(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding
                     continue
                 where = proc.pos_of("owner") if index == 0 else proc.pos_of(
                     "backup", proc.backup.index(person))  # fmt: skip
-                yield finding("RB017", where, "lint.cannot_open", person=person,
-                              credential=cred_id, audience=cred.audience)  # fmt: skip
+                yield finding("RB017", where, _cannot_open_key(runbook, person, cred.audience,
+                                                               enrolled),
+                              person=person, credential=cred_id, audience=cred.audience,
+                              holder=min(holders.get(cred.audience) or {"HOLDER"}),
+                              team=runbook.team.pos.path)  # fmt: skip
+
+
+def _cannot_open_key(runbook: Runbook, person: str, audience: str, enrolled: set[str]) -> str:
+    """The RB017 message whose commands run as printed: `vault grant` refuses a person
+    without the role, or without a key pair, so the hint starts with what is missing."""
+    known = runbook.team.people.get(person)
+    has_role = known is not None and audience in known.roles
+    suffix = "" if person in enrolled else "_not_enrolled"
+    return f"lint.cannot_open{'' if has_role else '_no_role'}{suffix}"

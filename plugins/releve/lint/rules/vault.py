@@ -21,8 +21,10 @@ def rb018(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding
         due = rotation_due(cred, today, settings)  # the audit's rule too (upkeep.deadlines)
         if not due.overdue:
             continue
+        hint = {"audience": cred.audience, "fields": ", ".join(cred.fields) or "password",
+                "holder": min(cred.holders or ["HOLDER"])}  # fmt: skip
         if due.last is None or due.due is None:
-            yield finding("RB018", cred.pos, "lint.never_rotated", credential=cred.id)
+            yield finding("RB018", cred.pos, "lint.never_rotated", credential=cred.id, **hint)
             continue
         yield finding(
             "RB018",
@@ -32,4 +34,5 @@ def rb018(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding
             rotated=due.last.isoformat(),
             every=due.every,
             due=due.due.isoformat(),
+            **hint,
         )
