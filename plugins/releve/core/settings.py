@@ -24,6 +24,10 @@ class Settings:
     clients_dir: str = "clients"
     team_file: str = "team.yml"
     vault_file: str = "vault.yml"
+    records_dir: str = "records"  # one YAML file per record of a task done (`releve done`)
+    # Whether the runbook keeps records: a past due day with none is "not recorded" and
+    # RB022 applies. auto: yes once records_dir holds a record.
+    records: bool | str = "auto"
     docs_dir: str = "docs"  # MkDocs' own pages: published as they are, so scanned for secrets
     review_every: int = 180
     drill_every: int = 90

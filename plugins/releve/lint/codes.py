@@ -31,6 +31,8 @@ CODES = {
     "RB018": ("CredentialNotRotated", "warning"),
     "RB019": ("VaultFormatOutdated", "warning"),
     "RB020": ("ListLikelyBroken", "warning"),
+    "RB021": ("InvalidRecord", "error"),
+    "RB022": ("BackupNeverPracticed", "warning"),
 }
 
 DEFAULT_SEVERITY = {code: severity for code, (_, severity) in CODES.items()}

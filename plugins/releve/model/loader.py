@@ -9,6 +9,7 @@ from ..core.settings import Settings, load_settings
 from .clients import parse_client
 from .credentials import parse_credentials
 from .procedures import parse_procedure
+from .records import parse_records
 from .sources import rel
 from .team import parse_team
 from .types import Runbook
@@ -30,7 +31,7 @@ def _markdown_files(root: Path, folder: Path, findings: list[Finding]) -> list[P
 
 
 def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
-    """Parse team, clients, procedures and vault metadata; problems become findings."""
+    """Parse team, clients, procedures, vault metadata and records; problems become findings."""
     root = Path(root).absolute()
     settings = settings or load_settings(root)
     findings: list[Finding] = []
@@ -66,12 +67,14 @@ def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
         procedures.append(proc)
 
     credentials = parse_credentials(root, root / settings.vault_file, findings)
+    records = parse_records(root, root / settings.records_dir, findings)
     return Runbook(
         root=root,
         team=team,
         procedures=procedures,
         clients=clients,
         credentials=credentials,
+        records=records,
         findings=sort_findings(findings),
         config=settings,
     )

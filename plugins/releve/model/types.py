@@ -60,11 +60,19 @@ class Team:
     workdays: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0, as date.weekday()
     holidays: frozenset[date] = frozenset()
     role_names: dict[str, str] = field(default_factory=dict)  # role id -> display name
+    # Who to call, in order, when nobody present can do a task (team.yml `escalation`).
+    escalation: list[str] = field(default_factory=list)
+    escalation_pos: list[Pos] = field(default_factory=list)  # one per entry, for RB003
     unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
 
     def role_name(self, role: str) -> str:
         """Display name of a role id (team.yml `roles:`), else the id itself."""
         return self.role_names.get(role, role)
+
+    def name_of(self, person_id: str) -> str:
+        """A person's display name, else the id itself (an unknown id, reported as RB003)."""
+        person = self.people.get(person_id)
+        return person.name if person else person_id
 
     def absences_of(self, person_id: str) -> list[Absence]:
         return [a for a in self.absences if a.person == person_id]
@@ -171,6 +179,35 @@ class Credential:
     rotate_every: int | None = None  # days; None: the runbook's `rotate_every`
 
 
+RECORD_STATUSES = ("done", "partial", "skipped", "drill")
+
+
+@dataclass
+class Record:
+    """That a task was done (or partly, skipped, rehearsed) on a day, by someone.
+
+    One YAML file per record under `records/`, so parallel pull requests never
+    conflict. Fields are kept as read; the lint (RB021) judges unknown ids,
+    future dates and unknown statuses, so a bad record never stops a build.
+    """
+
+    procedure: str
+    date: date
+    by: str
+    status: str
+    pos: Pos  # the file (line 1)
+    note: str | None = None
+    positions: dict[str, Pos] = field(default_factory=dict)
+    unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.pos.path
+
+    def pos_of(self, key: str) -> Pos:
+        return self.positions.get(key, self.pos)
+
+
 @dataclass
 class Runbook:
     root: Path
@@ -178,6 +215,7 @@ class Runbook:
     procedures: list[Procedure] = field(default_factory=list)
     clients: dict[str, Client] = field(default_factory=dict)
     credentials: dict[str, Credential] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)  # in date order
     findings: list[Finding] = field(default_factory=list)
     config: object | None = None  # the Settings used to load it
 

@@ -116,6 +116,10 @@ def rb003_unknown_person(runbook: Runbook, today: date, settings: Settings) -> I
                     key="backup",
                     team=team,
                 )
+    for person, pos in zip(runbook.team.escalation, runbook.team.escalation_pos, strict=False):
+        if person not in people:
+            yield finding("RB003", pos, "lint.unknown_person", person=person,
+                          key="escalation", team=team)  # fmt: skip
     for absence in runbook.team.absences:
         if absence.person not in people:
             yield finding(

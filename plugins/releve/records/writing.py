@@ -1,0 +1,58 @@
+"""A new record file: where it goes and what it says.
+
+`releve done` writes it; the site's "Mark as done" link pre-fills the same
+path and text on the git host, so a record made either way looks the same.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+
+@dataclass(frozen=True)
+class RecordFile:
+    path: str  # relative to the runbook root, POSIX
+    text: str
+
+
+def record_path(records_dir: str, procedure: str, day: date, person: str, taken: set[str]) -> str:
+    """`records/YYYY/YYYY-MM-DD-<procedure>-<person>.yml`, `-2`, `-3`... when taken."""
+    base = f"{records_dir.strip('/')}/{day.year:04d}/{day.isoformat()}-{procedure}-{person}"
+    path, n = f"{base}.yml", 1
+    while path in taken:
+        n += 1
+        path = f"{base}-{n}.yml"
+    return path
+
+
+def record_text(procedure: str, day: date, person: str, status: str, note: str | None) -> str:
+    """The record as YAML, keys in the documented order; the note quoted safely."""
+    data = {"procedure": procedure, "date": day, "by": person, "status": status}
+    if note:
+        data["note"] = note
+    out = io.StringIO()
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    yaml.width = 4096
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def new_record(root: Path, records_dir: str, procedure: str, day: date, person: str,
+               status: str, note: str | None = None) -> RecordFile:  # fmt: skip
+    """The next free record file for that task, day and person (nothing is written)."""
+    folder = root / records_dir / f"{day.year:04d}"
+    taken = (
+        {f"{records_dir.strip('/')}/{day.year:04d}/{p.name}" for p in folder.iterdir()}
+        if folder.is_dir() else set()
+    )  # fmt: skip
+    return RecordFile(
+        record_path(records_dir, procedure, day, person, taken),
+        record_text(procedure, day, person, status, note),
+    )
