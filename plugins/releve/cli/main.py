@@ -22,6 +22,8 @@ COMMANDS = (
     "releve.cli.coverage_cmd",
     "releve.cli.agenda_cmd",
     "releve.cli.diff_cmd",
+    "releve.cli.done_cmd",
+    "releve.cli.handback_cmd",
 )
 
 

@@ -7,18 +7,29 @@ cover rule (`Coverage.cover`), so they all name the same person.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ..model import Procedure, Runbook
+from ..model import Procedure, Record, Runbook
+from ..records.history import History
 from .compute import PRIORITY_RANK, Coverage, compute
 from .cover_rule import OK, Cover
+from .escalation import escalate_to
+
+
+def record_json(record: Record | None) -> dict | None:
+    if record is None:
+        return None
+    return {"date": record.date.isoformat(), "by": record.by, "status": record.status,
+            "note": record.note}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Task:
     procedure: Procedure
     cover: Cover
+    escalate_to: str | None = None  # who to call when nobody able covers (escalation.py)
+    record: Record | None = None  # what was recorded for this task that day
 
     def as_json(self) -> dict:
         return {
@@ -27,6 +38,8 @@ class Task:
             "by": self.cover.by,
             "covering_for": self.cover.covering_for,
             "status": self.cover.status,
+            "escalate_to": self.escalate_to,
+            "record": record_json(self.record),
         }
 
 
@@ -75,13 +88,29 @@ def day_of(coverage: Coverage, day: date, procedures: list[Procedure] | None = N
 
 
 def agenda(runbook: Runbook, start: date, end: date, coverage: Coverage | None = None,
-           every_day: bool = False) -> list[Day]:  # fmt: skip
-    """Working days from `start` to `end` (every calendar day with `every_day`)."""
+           every_day: bool = False, history: History | None = None) -> list[Day]:  # fmt: skip
+    """Working days from `start` to `end` (every calendar day with `every_day`), each task
+    with its next step when nobody able covers it and the record of that day."""
     coverage = coverage or compute(runbook, start, end)
     days = coverage.days
     if every_day:
         days = [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]
-    return [day_of(coverage, d) for d in days if start <= d <= end]
+    history = history or History.of(runbook)
+    return [relay(day_of(coverage, d), runbook, coverage, history)
+            for d in days if start <= d <= end]  # fmt: skip
+
+
+def relay(day: Day, runbook: Runbook, coverage: Coverage, history: History) -> Day:
+    """The day with, on each task, whom to call (`escalate_to`) and its record."""
+
+    def fill(task: Task) -> Task:
+        return replace(
+            task,
+            escalate_to=escalate_to(runbook, coverage, task.procedure, day.date, task.cover),
+            record=history.record_for(task.procedure.id, day.date),
+        )
+
+    return Day(day.date, day.absent, [fill(t) for t in day.tasks], [fill(t) for t in day.on_call])
 
 
 def for_person(days: list[Day], person: str) -> list[Day]:

@@ -7,6 +7,8 @@ path and text on the git host, so a record made either way looks the same.
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -56,3 +58,35 @@ def new_record(root: Path, records_dir: str, procedure: str, day: date, person: 
         record_path(records_dir, procedure, day, person, taken),
         record_text(procedure, day, person, status, note),
     )
+
+
+MAX_NOTE = 1_000  # characters: a record's note is a sentence or two, not a report
+
+
+def write_record(root: Path, records_dir: str, procedure: str, day: date, person: str,
+                 status: str, note: str | None = None) -> str:  # fmt: skip
+    """Write the next free record file and return its path (relative to `root`).
+
+    The file appears whole or not at all, and never replaces another record: it is
+    written to a temporary file, flushed to disk, then linked under its final name,
+    which fails if a parallel `releve done` took that name first (the next suffix is
+    then tried).
+    """
+    for _ in range(100):
+        entry = new_record(root, records_dir, procedure, day, person, status, note)
+        target = root / entry.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".record-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(entry.text)
+                out.flush()
+                os.fsync(out.fileno())
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                continue
+            return entry.path
+        finally:
+            os.unlink(tmp)
+    raise FileExistsError(str(root / records_dir))
