@@ -61,11 +61,25 @@ class Handback:
         return [i for d in self.days for i in d.items]
 
 
+def _continues(team, end: date, start: date) -> bool:
+    """True when no working day lies between `end` and `start` (a weekend between two
+    absences does not bring the person back)."""
+    day = end + timedelta(days=1)
+    for _ in range(31):
+        if day >= start:
+            return True
+        if team.is_workday(day):
+            return False
+        day += timedelta(days=1)
+    return False
+
+
 def absence_spans(runbook: Runbook, person: str) -> list[tuple[date, date]]:
-    """A person's absences with nested, overlapping and back-to-back ones joined."""
+    """A person's absences with nested, overlapping and back-to-back ones joined (also
+    across days nobody works: away Friday and again Monday is one absence)."""
     spans: list[list[date]] = []
     for a in sorted(runbook.team.absences_of(person), key=lambda a: (a.start, a.end)):
-        if spans and a.start <= spans[-1][1] + timedelta(days=1):
+        if spans and (a.start <= spans[-1][1] or _continues(runbook.team, spans[-1][1], a.start)):
             spans[-1][1] = max(spans[-1][1], a.end)
         else:
             spans.append([a.start, a.end])
