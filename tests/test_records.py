@@ -7,8 +7,8 @@ import subprocess
 from datetime import date
 
 import pytest
-from conftest import MINIMAL_TEAM, releve
 
+from conftest import MINIMAL_TEAM, releve
 from releve.core.settings import load_settings
 from releve.lint import lint_runbook
 from releve.model import load_runbook
