@@ -47,9 +47,9 @@ def test_a_plain_build_prints_20_findings_then_counts_per_code(noisy):
     assert "releve: 20 of 33 findings shown; run `releve lint` for all" in result.stderr
     lines = result.stderr.splitlines()
     assert any(line.startswith("WARNING") and line.endswith(
-        "releve: RB001 Procedure has no backup: 3 error(s)") for line in lines), lines  # fmt: skip
+        "releve: RB001 Procedure has no backup: 3 errors") for line in lines), lines  # fmt: skip
     assert any(line.startswith("INFO") and line.endswith(
-        "releve: RB010 Review overdue: 30 warning(s)") for line in lines), lines  # fmt: skip
+        "releve: RB010 Review overdue: 30 warnings") for line in lines), lines  # fmt: skip
     assert (rb.root / "site" / "index.html").exists()
 
 
@@ -70,7 +70,7 @@ def test_summary_in_french(noisy):
     result = mkdocs_build(noisy("fr").root)
     assert len(finding_lines(result.stderr)) == 20
     assert "releve : 20 constats affichés sur 33 ; lancez `releve lint`" in result.stderr
-    assert "releve : RB001 Procédure sans relève : 3 erreur(s)" in result.stderr
+    assert "releve : RB001 Procédure sans relève : 3 erreurs" in result.stderr
 
 
 def test_a_small_runbook_prints_every_finding_without_summary():
@@ -90,7 +90,7 @@ def test_an_error_code_keeps_its_severity_when_none_of_its_findings_is_shown():
     assert lines[0] == (WARNING, "releve: 0 of 6 findings shown; run `releve lint` for all "
                         "(or build with -v). By code:")  # fmt: skip
     assert lines[1:] == [
-        (ERROR, "releve: RB001 Procedure has no backup: 5 error(s)"),
-        (WARNING, "releve: RB012 Longer than one page: 1 warning(s)"),
+        (ERROR, "releve: RB001 Procedure has no backup: 5 errors"),
+        (WARNING, "releve: RB012 Longer than one page: 1 warning"),
     ]
     assert len(build_log(errors + warnings, "en", None)) == 6

@@ -51,3 +51,30 @@ def test_templates_use_only_known_keys():
     fixed = {key for key in used if not key.endswith((".", "_"))}  # "priority." ~ value
     assert fixed, "no key found: the pattern is out of date"
     assert sorted(fixed - known) == []
+
+
+def test_no_catalogue_guesses_a_plural_or_a_gender():
+    """Every count picks a CLDR plural form (`{n|count.x}` or a plural entry); no "(s)",
+    no "·es", no "her"/"his" guessed for a person, in either language."""
+    import re
+
+    from releve.i18n import LANGUAGES, catalogue
+
+    bad = re.compile(r"\\(s\\)|·e|\\b(?:her|his|hers|him|she|he)\\b")
+    for lang in LANGUAGES:
+        for key, entry in catalogue(lang).items():
+            texts = entry.values() if isinstance(entry, dict) else [entry]
+            for text in texts:
+                text = str(text).replace("http(s)", "https")
+                assert not bad.search(text), (lang, key, text)
+
+
+def test_two_counts_in_one_message_each_take_their_plural():
+    from releve.i18n import t
+
+    assert t("fr", "home.findings_summary", errors=1, warnings=9) == (
+        "1 erreur et 9 avertissements dans le cahier."
+    )
+    assert t("en", "home.findings_summary", errors=0, warnings=1) == (
+        "0 errors and 1 warning in the runbook."
+    )

@@ -268,3 +268,13 @@ def test_handback_escapes_control_characters(make_runbook):
                                   "status: done\nnote: \"a\\e[2Jb\"\n")  # fmt: skip
     out = releve("handback", "--person", "ana", cwd=f.root, today=TODAY)
     assert out.returncode == 0 and "\x1b" not in out.stdout and "\\x1b" in out.stdout
+
+
+def test_a_drill_record_by_a_backup_counts_as_the_last_drill(rb):
+    """RB011 reads the latest drill: `last_drill` or a backup's drill record, the later."""
+    assert [c for c in codes(rb.root, today="2027-03-01") if c[0] == "RB011"] != []
+    record(rb, "d.yml", "procedure: phone\ndate: 2026-12-09\nby: chloe\nstatus: drill\n")
+    assert [c for c in codes(rb.root, today="2027-03-01") if c[0] == "RB011"] == []
+    # the owner rehearsing it is not a backup's drill
+    record(rb, "d.yml", "procedure: phone\ndate: 2026-12-09\nby: ana\nstatus: drill\n")
+    assert [c for c in codes(rb.root, today="2027-03-01") if c[0] == "RB011"] != []

@@ -86,7 +86,8 @@
         values.sort(function (a, b) {
           var ia = order.indexOf(a), ib = order.indexOf(b);
           if (ia !== ib) return (ia === -1 ? 99 : ia) - (ib === -1 ? 99 : ib);
-          return a.localeCompare(b, own.lang || undefined, { sensitivity: "base" });
+          // as core/order.py: accents and case ignored, numbers by value ("jour 7" < "jour 14")
+          return a.localeCompare(b, own.lang || undefined, { sensitivity: "base", numeric: true });
         });
         var wanted = state.filters[name];
         if (wanted && values.indexOf(wanted) === -1) values.push(wanted);

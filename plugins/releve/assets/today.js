@@ -284,9 +284,9 @@
     var select = el("select", "releve-today-me");
     add(select, el("option", null, this.t("nobody")));
     select.firstChild.value = "";
+    // People come in the JSON's order (core/order.py: by name, accents ignored): kept as is.
     rb.people.map(function (p, i) { return [p, i]; })
       .filter(function (x) { return x[0][2]; })
-      .sort(function (a, b) { return a[0][1].localeCompare(b[0][1], self.lang); })
       .forEach(function (x) {
         var option = el("option", null, x[0][1]);
         option.value = x[0][0];
@@ -332,9 +332,7 @@
     }
     add(p, el("strong", null, this.t("away") + this.colon()));
     var first = true;
-    Array.from(away.keys()).sort(function (a, b) {
-      return self.personName(a).localeCompare(self.personName(b), self.lang);
-    }).forEach(function (i) {
+    Array.from(away.keys()).sort(function (a, b) { return a - b; }).forEach(function (i) {
       if (!first) add(p, " · ");
       first = false;
       var end = rb.dayMs(away.get(i));
@@ -428,12 +426,15 @@
       if (!groups.has(key)) groups.set(key, []);
       groups.get(key).push(t);
     });
-    var name = function (key) {
-      return key === "" ? "" : key.split(",").map(function (c) { return rb.clients[+c][0]; }).join(" · ");
-    };
+    // Clients are indexed in the JSON in core/order.py's order: compare by index, not by name.
+    var indices = function (key) { return key.split(",").map(Number); };
     var keys = Array.from(groups.keys()).sort(function (a, b) {
-      if (a === "" || b === "") return a === "" ? 1 : -1; // internal work last
-      return name(a).localeCompare(name(b), self.lang);
+      if (a === "" || b === "") return a === "" ? (b === "" ? 0 : 1) : -1; // internal work last
+      var x = indices(a), y = indices(b);
+      for (var n = 0; n < Math.min(x.length, y.length); n++) {
+        if (x[n] !== y[n]) return x[n] - y[n];
+      }
+      return x.length - y.length;
     });
     keys.forEach(function (key) {
       var title = el("span");

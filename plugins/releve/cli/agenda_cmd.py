@@ -61,16 +61,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_text(runbook, days, _) -> None:
-    names = {pid: p.name for pid, p in runbook.team.people.items()}
+    team = runbook.team
 
     def who(cover) -> str:
         if cover.by is None:
             return _("coverage.nobody").upper()
-        text = names.get(cover.by, cover.by)
+        text = team.name_of(cover.by)
         if cover.covering_for:
-            text += " " + _(
-                "agenda.covering_for", person=names.get(cover.covering_for, cover.covering_for)
-            )
+            text += " " + _("agenda.covering_for", person=team.name_of(cover.covering_for))
         if cover.status == "no_access":
             text += f" [{_('agenda.status.no_access')}]"
         return text
@@ -86,9 +84,8 @@ def print_text(runbook, days, _) -> None:
             )
         )
         if day.absent:
-            print(
-                "  " + _("agenda.cli_absent", people=", ".join(names.get(p, p) for p in day.absent))
-            )
+            people = team.names_of(team.ids_in_order(day.absent))
+            print("  " + _("agenda.cli_absent", people=people))
         if not day.tasks and not day.on_call:
             print("  " + _("agenda.cli_nothing"))
         for task in day.tasks:

@@ -428,7 +428,7 @@ def run_migrate(s: Session) -> int:
 @_guard
 def run_audit(s: Session) -> int:
     s.require_readable()
-    result = audit(s.vault, s.runbook, today_of(s.args), s.settings.rotate_every)
+    result = audit(s.vault, s.runbook, today_of(s.args), s.settings)
     problems = bool(result.overdue or result.stray or result.pending)
     if s.args.format == "json":
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from ..core.order import procedure_key
 from ..model import Procedure, Record, Runbook
 from ..records.history import History
-from .compute import PRIORITY_RANK, Coverage, compute
+from .compute import Coverage, compute
 from .cover_rule import OK, Cover
 from .escalation import escalate_to
 
@@ -67,8 +68,8 @@ class Day:
 
 
 def _order(task: Task) -> tuple:
-    proc = task.procedure
-    return (PRIORITY_RANK.get(proc.priority, 3), proc.title.casefold(), proc.id)
+    """Tasks in `core.order`'s order of their procedures."""
+    return procedure_key(task.procedure)
 
 
 def day_of(coverage: Coverage, day: date, procedures: list[Procedure] | None = None) -> Day:

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
 
+from ..core.order import label_key, procedure_order
 from ..model import Procedure, Runbook, Team
 from ..model.refs import references
 from ..model.schedule import Schedule
 from .cover_rule import GAP, NO_ACCESS, Cover, decide
 from .due_days import due_days
 
-PRIORITY_RANK = {"urgent": 0, "important": 1, "planned": 2}
 PRIORITY_WEIGHT = {"urgent": 3, "important": 2, "planned": 1}
 NOBODY: frozenset[str] = frozenset()
 
@@ -121,7 +121,7 @@ class Coverage:
 
 
 def _ranked(procs: Iterable[Procedure]) -> list[Procedure]:
-    return sorted(procs, key=lambda p: (PRIORITY_RANK.get(p.priority, 3), p.title.casefold()))
+    return procedure_order(procs)
 
 
 def _by_day(days_of: dict[str, list[date]], procedures: dict[str, Procedure]):
@@ -233,7 +233,8 @@ def _statuses(group: tuple[str, ...], able: frozenset[str], due: list[date],
 class Risk:
     """People whose absence together leaves procedures with nobody at all."""
 
-    people: tuple[str, ...]
+    people: tuple[str, ...]  # ids sorted by id: the same risk in two revisions (diff);
+    # views name them in people order (Team.ids_in_order)
     procedures: list[Procedure] = field(default_factory=list)
 
     @property
@@ -258,14 +259,18 @@ def single_points_of_failure(runbook: Runbook, max_people: int = 2) -> list[Risk
         for combo in combinations(people, size):
             procs = by_group.get(frozenset(combo), [])
             if procs:
-                procs = sorted(procs, key=lambda p: (PRIORITY_RANK.get(p.priority, 3), p.title))
-                risks.append(Risk(combo, procs))
+                risks.append(Risk(combo, procedure_order(procs)))
     # people missing from team.yml still count (the lint reports them as RB003)
     known = set(people)
     for group, procs in by_group.items():
         if not group <= known:
-            risks.append(Risk(tuple(sorted(group)), procs))
-    return sorted(risks, key=lambda r: (-r.urgent, len(r.people), -len(r.procedures), r.people))
+            risks.append(Risk(tuple(sorted(group)), procedure_order(procs)))
+    team = runbook.team
+
+    def by_names(risk: Risk) -> list[tuple]:
+        return [label_key(team.name_of(p), p) for p in team.ids_in_order(risk.people)]
+
+    return sorted(risks, key=lambda r: (-r.urgent, len(r.people), -len(r.procedures), by_names(r)))
 
 
 @dataclass

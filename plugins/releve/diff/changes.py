@@ -47,7 +47,7 @@ class RunbookDiff:
         """A person's name from either revision (she may have left the team)."""
         for snap in (self.head, self.base):
             if person in snap.runbook.team.people:
-                return snap.runbook.team.people[person].name
+                return snap.runbook.team.name_of(person)
         return person
 
     def procedure(self, proc_id: str) -> Procedure | None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..core.findings import ERROR, Finding
-from ..coverage.compute import PRIORITY_RANK, Risk
+from ..core.order import procedure_key, procedure_order
+from ..coverage.compute import Risk
 from ..model import Procedure, Runbook
 
 # Fields a reviewer must see change, in the order they are shown.
@@ -65,7 +66,7 @@ class ProcedureDiff:
 
 
 def ranked(procs: list[Procedure]) -> list[Procedure]:
-    return sorted(procs, key=lambda p: (PRIORITY_RANK.get(p.priority, 3), p.title.casefold(), p.id))
+    return procedure_order(procs)
 
 
 def field_value(proc: Procedure, name: str) -> object:
@@ -149,7 +150,7 @@ def procedures(base: Runbook, head: Runbook) -> ProcedureDiff:
     matched = {id(x) for pair in found for x in (pair.old, pair.new)}
     removed = [p for p in removed if id(p) not in matched]
     added = [p for p in added if id(p) not in matched]
-    pairs.sort(key=lambda p: (PRIORITY_RANK.get(p.new.priority, 3), p.new.title.casefold()))
+    pairs.sort(key=lambda p: procedure_key(p.new))
     return ProcedureDiff(ranked(added), ranked(removed), pairs)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..core.order import title_key
 from ..coverage.compute import Coverage
 from ..coverage.cover_rule import COVERED, GAP, NO_ACCESS, OK
 from ..model import Procedure
@@ -161,7 +162,5 @@ def compare(diff: ProcedureDiff, base: Coverage, head: Coverage) -> CoverDiff:
         if owner:
             person(owner).lost += sum(len(d) for d in change.lost.values())
             person(owner).gained += sum(len(d) for d in change.gained.values())
-    out.sort(
-        key=lambda c: (c.proc.priority != "urgent", -len(c.lost_days), c.proc.title.casefold())
-    )
+    out.sort(key=lambda c: (c.proc.priority != "urgent", -len(c.lost_days), title_key(c.proc)))
     return CoverDiff(out, sorted((p for p in people.values() if p), key=lambda p: p.person))

@@ -13,6 +13,7 @@ or numbers are written for the reader (`formats.format_arg`): "1er décembre
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,22 @@ def t(lang: str, key: str, /, **args: Any) -> str:
         entry = choose_plural(entry, args.get(entry.get("by", "n"), 0), lang)
     if not args:
         return entry
+    if "|" in entry:  # "{errors|count.errors}": the count with its own plural form
+        entry = _COUNTED.sub(lambda m: _counted(lang, m, args), entry)
     return entry.format(**{name: format_arg(value, lang) for name, value in args.items()})
+
+
+# `{name|key}` in a message: the argument `name` as the counted phrase `key`
+# ("{errors|count.errors}" -> "1 error", "2 errors"), so a message with two counts needs
+# no "(s)": each count picks its own CLDR plural form.
+_COUNTED = re.compile(r"\{(\w+)\|([\w.]+)\}")
+
+
+def _counted(lang: str, match: re.Match[str], args: dict[str, Any]) -> str:
+    name, key = match.groups()
+    if name not in args:
+        return match.group(0)
+    return t(lang, key, n=args[name]).replace("{", "{{").replace("}", "}}")
 
 
 class Translator:

@@ -8,16 +8,14 @@ Every function takes `lang` as a theme language ("fr", "fr-CA", "en"...) and
 maps it to a catalogue we ship (`language_of`), so the site, the binders, the
 CLI and the calendar feed format the same date the same way.
 
-Babel has no collation; `name_key` is an accent- and case-insensitive key
-(Unicode decomposition, combining marks dropped, casefold) that sorts French and
-English names as a reader expects (Élodie before Samir); `natural_key` also
-compares runs of digits as numbers ("jour 7" before "jour 14").
+Babel has no collation: names and titles sort with `core.order`'s keys (accents
+and case ignored, Élodie before Samir; runs of digits as numbers, "jour 7" before
+"jour 14"), re-exported here as `name_key` and `natural_key`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,6 +26,7 @@ from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
 from babel.numbers import format_decimal
 
+from ..core.order import name_key, natural_key  # noqa: F401 (re-exported: name_key)
 from . import language_of
 
 T = TypeVar("T")
@@ -145,25 +144,7 @@ def format_arg(value: Any, lang: str) -> Any:
 
 
 # --- sorting ------------------------------------------------------------------
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def name_key(text: Any) -> tuple[str, str]:
-    """Sort key for names and titles: accents and case ignored ("Élodie" sorts as "elodie"),
-    the exact text breaking ties so the order is stable."""
-    raw = str(text or "")
-    folded = "".join(
-        c for c in unicodedata.normalize("NFKD", raw) if not unicodedata.combining(c)
-    ).casefold()
-    return folded, raw
-
-
-def natural_key(text: Any) -> tuple:
-    """`name_key`, with each run of digits compared as a number: "jour 7" before "jour 14"."""
-    folded, raw = name_key(text)
-    parts = _DIGITS.split(folded)
-    return tuple((0, int(p), "") if i % 2 else (1, 0, p) for i, p in enumerate(parts)), raw
+# The keys live in core/order.py, the one order of every view; kept importable from here.
 
 
 def sorted_by_name(items: Iterable[T], key: Callable[[T], Any] = str) -> list[T]:

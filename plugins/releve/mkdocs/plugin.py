@@ -36,10 +36,10 @@ from mkdocs.structure.pages import Page
 from ..core.days import BadDate, today
 from ..core.findings import ERROR, Finding
 from ..core.md_extensions import AdmonitionTitles, extension_map
+from ..core.order import client_order
 from ..core.settings import Settings
 from ..coverage.compute import Coverage, compute, horizon_end
 from ..i18n import Translator, language_of
-from ..i18n.formats import name_key
 from ..lint import lint_runbook
 from ..model import Client, Procedure, Runbook, load_runbook
 from ..model.sources import unsafe_links
@@ -268,9 +268,9 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             for s, procs in runbook.services.items()
         ]  # fmt: skip
         nav.append({_("nav.services"): [SERVICES_INDEX, *services]})
-        clients = sorted(runbook.clients.values(), key=lambda c: name_key(c.name))
+        clients = client_order(runbook.clients.values())
         nav.append({_("nav.clients"): [CLIENTS_INDEX, *[{title(c.name): c.path} for c in clients]]})
-        people = sorted(runbook.team.people.values(), key=lambda p: name_key(p.name))
+        people = runbook.team.in_order()
         nav.append(
             {_("nav.people"): [PEOPLE_INDEX, *[{title(p.name): person_uri(p.id)} for p in people]]}
         )

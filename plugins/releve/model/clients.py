@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.findings import Finding
-from .fields import ID_RE, Fields, safe_id
+from .fields import ID_RE, Fields, id_from_file_name, safe_id
 from .sources import read_text, rel, split_page
 from .types import Client, Contact, Contract, Pos
 
@@ -32,7 +32,7 @@ def parse_client(root: Path, path: Path, findings: list[Finding]) -> Client | No
         data = {}
     broken = page.meta.data is None and bool(page.findings)
     f = Fields(data or {}, page.meta.positions, name, findings, report_missing=not broken)
-    client_id = f.ident("id") or path.stem.lower()
+    client_id = f.ident("id") or id_from_file_name(path.stem)
     if not ID_RE.match(client_id):
         findings.append(Finding("RB006", name, 1, 1, "field.bad_file_id", {"value": client_id}))
         client_id = safe_id(path.stem)

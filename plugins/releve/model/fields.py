@@ -36,6 +36,12 @@ def is_id(value: object) -> bool:
     return isinstance(value, str) and ID_RE.match(value) is not None
 
 
+def id_from_file_name(stem: str) -> str:
+    """A page's default id: its file name, lowercase, with `_` read as `-`
+    (`Weekly_Invoices.md` -> `weekly-invoices`), as people name files."""
+    return stem.lower().replace("_", "-")
+
+
 def safe_id(text: str) -> str:
     """A valid id for a page whose own id is not one: 'Cabinet Lavoie' -> 'cabinet-lavoie'.
 

@@ -12,7 +12,7 @@ from .procedures import parse_procedure
 from .records import parse_records
 from .sources import rel
 from .team import parse_team
-from .types import Runbook
+from .types import Procedure, Record, Runbook
 
 
 def _markdown_files(root: Path, folder: Path, findings: list[Finding]) -> list[Path]:
@@ -28,6 +28,15 @@ def _markdown_files(root: Path, folder: Path, findings: list[Finding]) -> list[P
             continue
         out.append(path)
     return out
+
+
+def _drills_from_records(procedures: list[Procedure], records: list[Record]) -> None:
+    """A `drill` record by a backup is the procedure's latest drill (`Procedure.drilled`)."""
+    by_proc = {p.id: p for p in procedures}
+    for record in records:  # in date order: the last one wins
+        proc = by_proc.get(record.procedure)
+        if proc is not None and record.status == "drill" and record.by in proc.backup:
+            proc.drilled = record.date
 
 
 def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
@@ -68,6 +77,7 @@ def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
 
     credentials = parse_credentials(root, root / settings.vault_file, findings)
     records = parse_records(root, root / settings.records_dir, findings)
+    _drills_from_records(procedures, records)
     return Runbook(
         root=root,
         team=team,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.findings import Finding
-from .fields import ID_RE, Fields, safe_id
+from .fields import ID_RE, Fields, id_from_file_name, safe_id
 from .schedule import ON_DEMAND, Schedule, ScheduleError, parse_schedule
 from .sources import read_text, rel, split_page
 from .types import PRIORITIES, Pos, Procedure
@@ -19,7 +19,7 @@ PROCEDURE_KEYS = {
 
 def parse_procedure(root: Path, path: Path, findings: list[Finding]) -> Procedure | None:
     name = rel(root, path)
-    default_id = path.stem.lower()
+    default_id = id_from_file_name(path.stem)
     text, problem = read_text(root, path)
     if problem:
         findings.append(problem)

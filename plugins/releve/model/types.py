@@ -6,12 +6,14 @@ build warnings and CLI errors can name the file and line a user must edit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 
 from ..core.findings import Finding
+from ..core.order import ids_in_name_order, people_order, procedure_order
 from .schedule import ON_DEMAND, Schedule
 
 PRIORITIES = ("urgent", "important", "planned")
@@ -65,14 +67,28 @@ class Team:
     escalation_pos: list[Pos] = field(default_factory=list)  # one per entry, for RB003
     unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
 
+    def name_of(self, person_id: str) -> str:
+        """Display name of a person id, else the id itself (someone not in team.yml: RB003).
+
+        Every view names people through this, so an unknown id reads the same everywhere."""
+        person = self.people.get(person_id)
+        return person.name if person else person_id
+
+    def names_of(self, person_ids: list[str], sep: str = ", ") -> str:
+        """Display names of `person_ids`, in the order given (order of call, for backups)."""
+        return sep.join(self.name_of(pid) for pid in person_ids)
+
+    def in_order(self) -> list[Person]:
+        """Everyone in team.yml, by display name (core.order: Élodie among the Es)."""
+        return people_order(self.people.values())
+
+    def ids_in_order(self, person_ids: Iterable[str]) -> list[str]:
+        """`person_ids` (known or not) in the same order as `in_order`."""
+        return ids_in_name_order(person_ids, self.name_of)
+
     def role_name(self, role: str) -> str:
         """Display name of a role id (team.yml `roles:`), else the id itself."""
         return self.role_names.get(role, role)
-
-    def name_of(self, person_id: str) -> str:
-        """A person's display name, else the id itself (an unknown id, reported as RB003)."""
-        person = self.people.get(person_id)
-        return person.name if person else person_id
 
     def absences_of(self, person_id: str) -> list[Absence]:
         return [a for a in self.absences if a.person == person_id]
@@ -144,6 +160,9 @@ class Procedure:
     reviewed: date | None = None
     review_every: int | None = None
     last_drill: date | None = None
+    # The latest `drill` record by one of its backups (records/): counts as a drill, so
+    # nobody edits `last_drill` by hand. Set by the loader.
+    drilled: date | None = None
     tags: list[str] = field(default_factory=list)
     meta: dict[str, object] = field(default_factory=dict)
     positions: dict[str, Pos] = field(default_factory=dict)
@@ -224,13 +243,12 @@ class Runbook:
 
     @cached_property
     def services(self) -> dict[str, list[Procedure]]:
-        """Procedures grouped by service, services and procedures sorted for stable output."""
+        """Procedures grouped by service: services by id, procedures in `core.order`'s order
+        (urgent first, then by title), the order of the service page, the matrix and the nav."""
         out: dict[str, list[Procedure]] = {}
-        from ..i18n.formats import natural_key
-
-        for proc in sorted(self.procedures, key=lambda p: (p.service, natural_key(p.title))):
+        for proc in procedure_order(self.procedures):
             out.setdefault(proc.service or "-", []).append(proc)
-        return out
+        return dict(sorted(out.items()))
 
     def procedures_of_client(self, client_id: str) -> list[Procedure]:
         return [p for p in self.procedures if client_id in p.clients]

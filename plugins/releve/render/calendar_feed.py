@@ -1,5 +1,8 @@
 """The iCalendar feed: absences (with who covers), gaps, review and drill due dates.
 
+Review and drill dates are `upkeep.deadlines`' (never done: today), the dates on
+which the lint, the badges and the binders' open items turn overdue the day after.
+
 UIDs derive from what an event is about (person and start, procedure and
 kind), so a calendar app that subscribes to the feed updates events instead
 of duplicating them. SEQUENCE grows with the feed's "today" (days since
@@ -13,11 +16,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
+from ..core.order import procedure_order
 from ..core.settings import Settings
 from ..coverage.agenda import Day, day_of
 from ..coverage.compute import Coverage, compute
 from ..i18n import Translator
 from ..model import Runbook
+from ..upkeep.deadlines import REVIEW, drill_due, review_due
 
 EPOCH = date(2020, 1, 1)
 DOMAIN = "releve"
@@ -84,11 +89,11 @@ def agenda_calendar(runbook: Runbook, days: list[Day], today: date, settings: Se
     """`releve agenda --format ics`: one all-day event per task due, named for who does it."""
     _ = Translator(settings.language)
     cal, stamp, seq = _calendar("agenda", _("agenda.feed_name"), today, settings)
-    names = {pid: p.name for pid, p in runbook.team.people.items()}
+    name_of = runbook.team.name_of
     for day in days:
         for kind, tasks in (("task", day.tasks), ("oncall", day.on_call)):
             for task in tasks:
-                who = names.get(task.cover.by, task.cover.by) if task.cover.by else None
+                who = name_of(task.cover.by) if task.cover.by else None
                 summary = _(
                     "agenda.ics_task",
                     title=task.procedure.title,
@@ -112,19 +117,20 @@ def agenda_calendar(runbook: Runbook, days: list[Day], today: date, settings: Se
 def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settings) -> bytes:
     _ = Translator(settings.language)
     cal, stamp, seq = _calendar("coverage", _("coverage.feed_name"), today, settings)
-    names = {pid: p.name for pid, p in runbook.team.people.items()}
+    name_of = runbook.team.name_of
+    procedures = procedure_order(runbook.procedures)
 
     for absence in runbook.team.absences:
         if absence.end < coverage.start - timedelta(days=366):
             continue
-        who = names.get(absence.person, absence.person)
+        who = name_of(absence.person)
         during = compute(runbook, absence.start, absence.end)
         lines = []
-        for proc in runbook.procedures:
+        for proc in procedures:
             if absence.person != proc.owner:
                 continue
             coverers = dict.fromkeys(during.who_covers(proc, d) for d in during.due[proc.id])
-            named = [names.get(p, p) for p in coverers if p]
+            named = [name_of(p) for p in coverers if p]
             gaps = len(during.gaps.get(proc.id, []))
             text = ", ".join(named) or _("coverage.nobody")
             if gaps and named:
@@ -138,13 +144,12 @@ def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settin
                 absence.end,
                 stamp,
                 seq,
-                "\n".join(sorted(lines)),
+                "\n".join(lines),
             )
         )
 
-    names_of = lambda pid: names.get(pid, pid)  # noqa: E731
     covering = [day_of(coverage, d) for d in sorted(coverage.away)]
-    for event in _cover_events(covering, names_of, _, stamp, seq):
+    for event in _cover_events(covering, name_of, _, stamp, seq):
         cal.add_component(event)
 
     for proc_id, days in sorted(coverage.gaps.items()):
@@ -161,31 +166,13 @@ def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settin
                 )
             )
 
-    for proc in runbook.procedures:
-        if proc.reviewed:
-            due = proc.reviewed + timedelta(days=proc.review_every or settings.review_every)
+    for proc in procedures:
+        for due in (review_due(proc, today, settings), drill_due(proc, today, settings)):
+            if due is None:
+                continue  # no drill for a procedure that is not urgent
+            day = due.day(today)  # the due day (never done: today), as the lint and badges read it
+            key = "coverage.ics_review" if due.kind == REVIEW else "coverage.ics_drill"
             cal.add_component(
-                _event(
-                    f"review-{proc.id}",
-                    _("coverage.ics_review", title=proc.title),
-                    due,
-                    due,
-                    stamp,
-                    seq,
-                )
-            )
-        if proc.priority == "urgent":
-            due = (
-                proc.last_drill + timedelta(days=settings.drill_every) if proc.last_drill else today
-            )
-            cal.add_component(
-                _event(
-                    f"drill-{proc.id}",
-                    _("coverage.ics_drill", title=proc.title),
-                    due,
-                    due,
-                    stamp,
-                    seq,
-                )
+                _event(f"{due.kind}-{proc.id}", _(key, title=proc.title), day, day, stamp, seq)
             )
     return cal.to_ical()

@@ -21,15 +21,9 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from ..core.order import natural_key, people_order, procedure_order
 from ..i18n import Translator
-from ..i18n.formats import (
-    format_day,
-    format_month,
-    format_number,
-    format_period,
-    name_key,
-    natural_key,
-)
+from ..i18n.formats import format_day, format_month, format_number, format_period
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -138,8 +132,11 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "period": _period,
     "number": _number,
     "role": _role,
-    "sort_names": _sorter(name_key),
+    # core.order's orders, for templates (and a theme's overrides) that list things.
+    "sort_names": _sorter(natural_key),  # people and clients: the same text order as titles
     "sort_natural": _sorter(natural_key),
+    "procedure_order": procedure_order,
+    "people_order": people_order,
 }
 
 

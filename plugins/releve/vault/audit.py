@@ -2,15 +2,18 @@
 
 Everything here comes from clear metadata (no passphrase): the holders of each
 audience's current key, the `rotated` dates, team.yml's people and roles. The
-rotation rule is the lint's (RB018), so the audit and the lint never disagree.
+rotation rule is the lint's (RB018), `upkeep.deadlines.rotation_due`, so the audit and
+the lint never disagree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
+from ..core.settings import Settings
 from ..model import Runbook
+from ..upkeep.deadlines import rotation_due
 from .crypto import fingerprint
 from .store import Vault
 
@@ -63,30 +66,27 @@ class Audit:
         }
 
 
-def add_days(day: date, days: int) -> date:
-    """`day` plus `days`, saturating at the last representable date."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return date.max
+@dataclass(frozen=True)
+class _Sealed:
+    """What rotation reads: the vault entry's own date, the runbook's interval for it."""
+
+    rotated: date | None
+    rotate_every: int | None
 
 
-def audit(vault: Vault, runbook: Runbook, today: date, rotate_every: int) -> Audit:
+def audit(vault: Vault, runbook: Runbook, today: date, settings: Settings) -> Audit:
     team = runbook.team.people
     holders_of = {name: aud.holders() for name, aud in vault.audiences.items()}
     unknown = sorted({p for hs in holders_of.values() for p in hs if p not in team})
-    people = list(team) + unknown
+    people = [p.id for p in runbook.team.in_order()] + unknown  # core.order, then the unknown
     access = {e.id: holders_of.get(e.audience, []) for e in vault.credentials.values()}
     result = Audit(people, access, {e.id: e.audience for e in vault.credentials.values()})
     for entry in vault.credentials.values():
         cred = runbook.credentials.get(entry.id)
-        every = (cred.rotate_every if cred else None) or rotate_every
-        if entry.rotated is None:
-            result.overdue.append(Overdue(entry.id, None, every, None))
-            continue
-        due = add_days(entry.rotated, every)
-        if due < today:
-            result.overdue.append(Overdue(entry.id, entry.rotated, every, due))
+        sealed = _Sealed(entry.rotated, cred.rotate_every if cred else None)
+        due = rotation_due(sealed, today, settings)
+        if due.overdue:
+            result.overdue.append(Overdue(entry.id, due.last, due.every, due.due))
     for name, holders in holders_of.items():
         for person in holders:
             if person not in team:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date
 
 from ...core.findings import Finding
 from ...core.settings import Settings
@@ -21,6 +21,7 @@ from ...model import Pos, Procedure, Runbook
 from ...model.clients import CLIENT_KEYS, CONTACT_KEYS, CONTRACT_KEYS
 from ...model.procedures import PROCEDURE_KEYS
 from ...model.team import ABSENCE_KEYS, PERSON_KEYS, TEAM_KEYS
+from ...upkeep.deadlines import drill_due, review_due
 from ..codes import DEFAULT_SEVERITY
 
 Rule = Callable[[Runbook, date, Settings], Iterable[Finding]]
@@ -169,61 +170,61 @@ def rb005_unknown_credential(
                 yield finding("RB005", pos, key, credential=cred, vault=vault)
 
 
-def add_days(day: date, days: int) -> date:
-    """`day` plus `days`, saturating at the last representable date (review_every: 10**9)."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return date.max
-
-
-def _review_every(proc: Procedure, settings: Settings) -> int:
-    return proc.review_every or settings.review_every
-
-
 def rb010_review_overdue(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:
     for proc in _described(runbook):
-        every = _review_every(proc, settings)
-        if proc.reviewed is None:
+        due = review_due(proc, today, settings)
+        if not due.overdue:
+            continue
+        if due.last is None:
             if "reviewed" not in proc.meta:  # a wrong value is already RB008
                 yield finding(
                     "RB010", proc.pos_of("title"), "lint.never_reviewed", today=today.isoformat()
                 )
             continue
-        due = add_days(proc.reviewed, every)
-        if due < today:
-            yield finding(
-                "RB010",
-                proc.pos_of("reviewed"),
-                "lint.review_overdue",
-                due=due,  # dates are written in words for the reader (i18n.formats)
-                reviewed=proc.reviewed,
-                every=every,
-            )
+        yield finding(
+            "RB010",
+            proc.pos_of("reviewed"),
+            "lint.review_overdue",
+            due=due.due,  # dates are written in words for the reader (i18n.formats)
+            reviewed=due.last,
+            every=due.every,
+        )
 
 
 def rb011_drill_overdue(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:
-    every = settings.drill_every
     for proc in _described(runbook):
-        if proc.priority != "urgent":
+        due = drill_due(proc, today, settings)
+        if due is None or not due.overdue:
             continue
-        if proc.last_drill is None:
-            if "last_drill" not in proc.meta:
+        if due.last is None:
+            if "last_drill" not in proc.meta:  # a wrong value is already RB008
                 yield finding("RB011", proc.pos_of("priority"), "lint.never_drilled")
             continue
-        if add_days(proc.last_drill, every) < today:
-            yield finding(
-                "RB011",
-                proc.pos_of("last_drill"),
-                "lint.drill_overdue",
-                last=proc.last_drill,
-                every=every,
-            )
+        yield finding(
+            "RB011",
+            proc.pos_of("last_drill") if proc.last_drill == due.last else proc.pos_of("priority"),
+            "lint.drill_overdue",
+            last=due.last,
+            every=due.every,
+        )
+
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+
+
+def prose(markdown: str) -> str:
+    """The body without fenced code blocks and HTML comments: what a reader reads as text.
+
+    A page's length is its prose (RB012): a long log excerpt or script in a code block
+    is reference material, not steps to read.
+    """
+    return _COMMENT.sub(" ", _FENCED.sub(" ", markdown))
 
 
 def count_words(markdown: str) -> int:
-    """Words as a reader counts them: whitespace-separated, holding a letter or a digit."""
-    return sum(1 for token in markdown.split() if any(ch.isalnum() for ch in token))
+    """Words of prose as a reader counts them: whitespace-separated, holding a letter or a
+    digit, outside code blocks and comments."""
+    return sum(1 for token in prose(markdown).split() if any(ch.isalnum() for ch in token))
 
 
 def rb012_too_long(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:

@@ -13,7 +13,8 @@ from ...model import Runbook
 from ...model.records import RECORD_KEYS
 from ...model.types import RECORD_STATUSES
 from ...records.history import History, keeps_records
-from .content import _team_is_broken, _unknown, add_days, finding
+from ...upkeep.deadlines import add_days
+from .content import _team_is_broken, _unknown, finding
 
 
 def _did_you_mean(value: str, known: list[str]) -> str:

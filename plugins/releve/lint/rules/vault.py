@@ -12,23 +12,24 @@ from datetime import date
 from ...core.findings import Finding
 from ...core.settings import Settings
 from ...model import Runbook
-from .content import add_days, finding
+from ...upkeep.deadlines import rotation_due
+from .content import finding
 
 
 def rb018(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:
     for cred in sorted(runbook.credentials.values(), key=lambda c: c.id):
-        every = cred.rotate_every or settings.rotate_every
-        if cred.rotated is None:
+        due = rotation_due(cred, today, settings)  # the audit's rule too (upkeep.deadlines)
+        if not due.overdue:
+            continue
+        if due.last is None or due.due is None:
             yield finding("RB018", cred.pos, "lint.never_rotated", credential=cred.id)
             continue
-        due = add_days(cred.rotated, every)
-        if due < today:
-            yield finding(
-                "RB018",
-                cred.pos,
-                "lint.rotation_overdue",
-                credential=cred.id,
-                rotated=cred.rotated.isoformat(),
-                every=every,
-                due=due.isoformat(),
-            )
+        yield finding(
+            "RB018",
+            cred.pos,
+            "lint.rotation_overdue",
+            credential=cred.id,
+            rotated=due.last.isoformat(),
+            every=due.every,
+            due=due.due.isoformat(),
+        )

@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ...core.order import client_order, label_key, procedure_order
 from ...core.settings import Settings
 from ...coverage.agenda import Day, Run, absence_plan
 from ...coverage.compute import horizon_end
 from ...model import Absence, Client, Credential, Procedure, Runbook
 from ...model.refs import references
+from ...upkeep.deadlines import overdue_items
 
-PRIORITY_ORDER = {"urgent": 0, "important": 1, "planned": 2}
 CLIENT, PERSON, ALL = "client", "person", "all"
 
 
@@ -54,15 +55,13 @@ class Binder:
 
 
 def _order(procs: list[Procedure]) -> list[Procedure]:
-    return sorted(
-        procs,
-        key=lambda p: (p.service, PRIORITY_ORDER.get(p.priority, 3), p.title.casefold(), p.id),
-    )
+    """By service, then in `core.order`'s order within it (the service page's)."""
+    return sorted(procedure_order(procs), key=lambda p: p.service)
 
 
 def _clients_of(runbook: Runbook, procs: list[Procedure]) -> list[Client]:
     ids = dict.fromkeys(cid for p in procs for cid in p.clients if cid in runbook.clients)
-    return sorted((runbook.clients[c] for c in ids), key=lambda c: c.name.casefold())
+    return client_order(runbook.clients[c] for c in ids)
 
 
 def _credentials(runbook: Runbook, procs: list[Procedure], every: bool) -> list[CredentialEntry]:
@@ -75,28 +74,13 @@ def _credentials(runbook: Runbook, procs: list[Procedure], every: bool) -> list[
         ids += [cid for cid in runbook.credentials if cid not in used]
     entries = [CredentialEntry(cid, runbook.credentials.get(cid), used.get(cid, [])) for cid in ids]
     return sorted(
-        entries, key=lambda e: ((e.credential.label if e.credential else e.id).casefold(), e.id)
+        entries, key=lambda e: label_key(e.credential.label if e.credential else e.id, e.id)
     )
 
 
 def open_items(procs: list[Procedure], today: date, settings: Settings) -> list[OpenItem]:
-    """Reviews due (reviewed + review_every <= today) and drills due for urgent procedures."""
-    items: list[OpenItem] = []
-    for proc in procs:
-        if proc.reviewed is None:
-            items.append(OpenItem("review", proc, None))
-        else:
-            due = proc.reviewed + timedelta(days=proc.review_every or settings.review_every)
-            if due <= today:
-                items.append(OpenItem("review", proc, due))
-        if proc.priority == "urgent":
-            if proc.last_drill is None:
-                items.append(OpenItem("drill", proc, None))
-            else:
-                due = proc.last_drill + timedelta(days=settings.drill_every)
-                if due <= today:
-                    items.append(OpenItem("drill", proc, due))
-    return items
+    """Overdue reviews and drills (upkeep.deadlines: the lint's RB010 and RB011, the badges')."""
+    return [OpenItem(d.kind, proc, d.due) for proc, d in overdue_items(procs, today, settings)]
 
 
 def absence_period(
@@ -175,7 +159,7 @@ def for_all(runbook: Runbook, today: date, settings: Settings) -> Binder:
         subject=settings.site_name,
         today=today,
         period=None,
-        clients=sorted(runbook.clients.values(), key=lambda c: c.name.casefold()),
+        clients=client_order(runbook.clients.values()),
         procedures=procs,
         credentials=_credentials(runbook, procs, every=True),
         absences=sorted(
@@ -200,6 +184,6 @@ def placeholders(runbook: Runbook, end: date, covers: list[str]) -> dict[str, st
     `{return}` / `{retour}`: the first working day after the absence, as an ISO date the
     template puts in words; `{cover}` / `{releve}`: who covers, by name.
     """
-    names = ", ".join(runbook.team.people[p].name for p in covers if p in runbook.team.people)
+    names = runbook.team.names_of([p for p in covers if p in runbook.team.people])
     back = next_working_day(runbook, end).isoformat()
     return {"return": back, "retour": back, "cover": names, "releve": names}

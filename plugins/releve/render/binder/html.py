@@ -178,12 +178,9 @@ def render_html(
     _ = Translator(lang)
     bodies = bodies or BodyRenderer(runbook, lang)
     bodies.start()
-    people = runbook.team.people
 
     def name_of(pid: str | None) -> str:
-        if pid is None:
-            return _("binder.nobody")
-        return people[pid].name if pid in people else pid
+        return _("binder.nobody") if pid is None else runbook.team.name_of(pid)
 
     def fill(text: str) -> str:
         """Absence message placeholders filled in (person binders); other text unchanged."""
@@ -204,6 +201,7 @@ def render_html(
         revision=revision,
         name_of=name_of,
         names_of=lambda ids: ", ".join(name_of(pid) for pid in ids),
+        in_people_order=runbook.team.ids_in_order,
         service_title=settings.service_title,
         body=bodies,
         proc_anchor=proc_anchor,

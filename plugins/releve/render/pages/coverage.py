@@ -10,13 +10,13 @@ from datetime import date, timedelta
 
 from markupsafe import Markup
 
+from ...core.order import procedure_order
 from ...coverage.agenda import absence_plan, day_of
 from ...coverage.compute import Coverage, load_of, single_points_of_failure
 from ...model import Client, Person, Runbook
 from ..site_map import Links
 from ..templates import render
-from .common import by_priority
-from .common import common as page_context
+from .common import common
 
 MATRIX = "coverage/index.md"
 GAPS = "coverage/gaps.md"
@@ -39,23 +39,26 @@ def _months(coverage: Coverage) -> list[tuple[date, list[tuple[date, list, list]
 
 
 def coverage_pages(runbook: Runbook, coverage: Coverage, lang: str, url_of) -> dict[str, str]:
-    people = sorted(runbook.team.people.values(), key=lambda p: p.name.casefold())
+    people = runbook.team.in_order()
     loads = load_of(runbook)
-    common = lambda uri: {**page_context(runbook, Links(url_of, uri)), "coverage": coverage}  # noqa: E731
+
+    def context(uri: str) -> dict:  # not a local `common`: it would shadow the import
+        return {**common(runbook, Links(url_of, uri)), "coverage": coverage}
+
     return {
         MATRIX: render(
             "coverage/matrix.md.j2",
             lang,
-            **common(MATRIX),
+            **context(MATRIX),
             people=people,
-            services={s: by_priority(p) for s, p in runbook.services.items()},
+            services=runbook.services,
             loads=loads,
         ),
-        GAPS: render("coverage/gaps.md.j2", lang, **common(GAPS), months=_months(coverage)),
+        GAPS: render("coverage/gaps.md.j2", lang, **context(GAPS), months=_months(coverage)),
         RISKS: render(
             "coverage/risks.md.j2",
             lang,
-            **common(RISKS),
+            **context(RISKS),
             risks=single_points_of_failure(runbook),
             people=people,
             loads=loads,
@@ -75,14 +78,14 @@ def person_section(runbook: Runbook, coverage: Coverage, person: Person, lang: s
         days, on_call = absence_plan(runbook, person.id, start, end)
         plans.append((absence, days, on_call))
     return Markup(
-        render("coverage/person.md.j2", lang, **page_context(runbook, links), person=person,
+        render("coverage/person.md.j2", lang, **common(runbook, links), person=person,
                plans=plans)
     )  # fmt: skip
 
 
 def client_section(runbook: Runbook, coverage: Coverage, client: Client, lang: str,
                    links: Links) -> Markup:  # fmt: skip
-    procs = by_priority(runbook.procedures_of_client(client.id))
+    procs = procedure_order(runbook.procedures_of_client(client.id))
     week = [coverage.start + timedelta(days=n) for n in range(WEEK_DAYS)]
     days = [day_of(coverage, d, procs) for d in week if d in coverage.away or d in coverage.days]
     days = [d for d in days if d.tasks or d.on_call]
@@ -90,7 +93,7 @@ def client_section(runbook: Runbook, coverage: Coverage, client: Client, lang: s
         render(
             "coverage/client.html.j2",
             lang,
-            **page_context(runbook, links),
+            **common(runbook, links),
             procedures=procs,
             coverage=coverage,
             week=days,

@@ -12,8 +12,8 @@ import json
 import re
 from urllib.parse import urlsplit
 
+from ...core.order import procedure_order
 from ...i18n import Translator
-from ...i18n.formats import name_key, natural_key
 from ...model import Procedure, Runbook
 from ...model.refs import CODE_SPAN, CRED_REF, FENCE, references
 from ..site_map import Links, person_uri, procedure_uri
@@ -29,9 +29,10 @@ COPY_STRINGS = ("action.copy", "action.copied")
 
 
 def usage_index(runbook: Runbook) -> dict[str, list[Procedure]]:
-    """Credential id -> procedures that reference it (front-matter or inline), sorted by title."""
+    """Credential id -> procedures that reference it (front-matter or inline), in core.order's
+    order of procedures."""
     out: dict[str, list[Procedure]] = {}
-    for proc in sorted(runbook.procedures, key=lambda p: natural_key(p.title)):
+    for proc in procedure_order(runbook.procedures):
         for cred_id in dict.fromkeys(cid for cid, _ in references(proc)):
             out.setdefault(cred_id, []).append(proc)
     return out
@@ -57,30 +58,26 @@ class CredentialCards:
         self.strings = json.dumps(strings, ensure_ascii=False)
 
     def _people(self, holders: list[str]) -> str:
-        team = self.runbook.team.people
-        people = [{"id": pid, "name": team[pid].name if pid in team else pid, "holder": True}
-                  for pid in holders]  # fmt: skip
+        """Holders, then everyone else, each in people order (`holders` comes ordered)."""
+        team = self.runbook.team
+        people = [{"id": pid, "name": team.name_of(pid), "holder": True} for pid in holders]
         people += [{"id": p.id, "name": p.name, "holder": False}
-                   for p in sorted(team.values(), key=lambda p: name_key(p.name))
-                   if p.id not in holders]  # fmt: skip
+                   for p in team.in_order() if p.id not in holders]  # fmt: skip
         return json.dumps(people, ensure_ascii=False)
 
     def card(self, cred_id: str, links: Links, here: str | None = None, anchor: bool = False):
         """One card; `here` is the current procedure's id (left out of "also used in")."""
         cred = self.runbook.credentials.get(cred_id)
-        team = self.runbook.team.people
+        team = self.runbook.team
         context = {"cred_id": cred_id, "cred": cred, "anchor": anchor,
-                   "role_names": self.runbook.team.role_names}  # fmt: skip
+                   "role_names": team.role_names}  # fmt: skip
         if cred is not None:
+            holders = team.ids_in_order(cred.holders)
             context |= {
                 "url": safe_url(cred.url),
                 "holders": [
-                    (
-                        pid,
-                        team[pid].name if pid in team else pid,
-                        links(person_uri(pid)) if pid in team else None,
-                    )
-                    for pid in cred.holders
+                    (pid, team.name_of(pid), links(person_uri(pid)) if pid in team.people else None)
+                    for pid in holders
                 ],
                 "used_in": [
                     (p.title, links(procedure_uri(p)))
@@ -88,7 +85,7 @@ class CredentialCards:
                     if p.id != here
                 ],
                 "vault_url": links.asset(VAULT_JSON),
-                "people": self._people(cred.holders),
+                "people": self._people(holders),
                 "strings": self.strings,
                 "sealed": bool(cred.fields and cred.holders),
             }

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ...core.findings import ERROR, Finding
+from ...core.order import client_order, procedure_order
 from ...core.settings import Settings
 from ...coverage.compute import Coverage
 from ...model import Client, Person, Procedure, Runbook
@@ -24,7 +25,7 @@ from ..site_map import (
     service_uri,
 )
 from ..templates import render
-from .common import by_name, by_priority, common
+from .common import common
 from .coverage import client_section, coverage_pages, person_section
 from .today import MAINTAINERS_PAGE, TODAY_PAGE, maintainers_page, today_page, today_widget
 
@@ -42,8 +43,8 @@ def person_view(runbook: Runbook, person: Person, today: date) -> PersonView:
     absences = sorted(runbook.team.absences_of(person.id), key=lambda a: a.start)
     return PersonView(
         person=person,
-        owned=by_priority(runbook.owned_by(person.id)),
-        backs_up=by_priority(runbook.backed_up_by(person.id)),
+        owned=procedure_order(runbook.owned_by(person.id)),
+        backs_up=procedure_order(runbook.backed_up_by(person.id)),
         absences=[a for a in absences if a.end >= today],
         absent_today=any(a.covers(today) for a in absences),
     )
@@ -68,8 +69,8 @@ def home_page(
         **common(runbook, links),
         today=today,
         services=runbook.services,
-        people=[person_view(runbook, p, today) for p in by_name([*runbook.team.people.values()])],
-        clients=by_name([*runbook.clients.values()]),
+        people=[person_view(runbook, p, today) for p in runbook.team.in_order()],
+        clients=client_order(runbook.clients.values()),
         upcoming=upcoming,
         errors=[f for f in findings if f.severity == ERROR],
         warnings=[f for f in findings if f.severity != ERROR],
@@ -91,8 +92,8 @@ def index_page(runbook: Runbook, uri: str, today: date, lang: str, links: Links)
         lang,
         **common(runbook, links),
         services=runbook.services,
-        people=[person_view(runbook, p, today) for p in by_name([*runbook.team.people.values()])],
-        clients=by_name([*runbook.clients.values()]),
+        people=[person_view(runbook, p, today) for p in runbook.team.in_order()],
+        clients=client_order(runbook.clients.values()),
     )
 
 
@@ -102,7 +103,7 @@ def service_page(runbook: Runbook, service: str, lang: str, links: Links) -> str
         lang,
         **common(runbook, links),
         service=service,
-        procedures=by_priority(runbook.services.get(service, [])),
+        procedures=procedure_order(runbook.services.get(service, [])),
     )
 
 
@@ -156,7 +157,7 @@ def client_after(
         lang,
         **common(runbook, links),
         client=client,
-        procedures=by_priority(runbook.procedures_of_client(client.id)),
+        procedures=procedure_order(runbook.procedures_of_client(client.id)),
         coverage_section=client_section(runbook, coverage, client, lang, links) if coverage else "",
     )
 

@@ -24,9 +24,10 @@ import posixpath
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from ...coverage.compute import PRIORITY_RANK, Coverage, compute
+from ...core.order import label_key, procedure_order
+from ...coverage.compute import Coverage, compute
 from ...i18n import catalogue, language_of
-from ...model import Procedure, Runbook
+from ...model import Runbook
 from ...model.refs import references
 from ..site_map import Links, person_uri
 from ..templates import render
@@ -42,11 +43,6 @@ DAYS_AFTER = 366
 PRIORITIES = ("urgent", "important", "planned")
 
 UrlOf = Callable[[str], "str | None"]
-
-
-def _order(proc: Procedure) -> tuple:
-    """The agenda's order: urgent first, then by title."""
-    return (PRIORITY_RANK.get(proc.priority, 3), proc.title.casefold(), proc.id)
 
 
 def window(built: date) -> tuple[date, date]:
@@ -108,14 +104,25 @@ def today_data(runbook: Runbook, built: date, url_of: UrlOf,
     team = runbook.team
 
     def person(pid: str) -> int:
-        known = team.people.get(pid)
-        url = url_of(person_uri(pid)) if known else None
-        return people(pid, [pid, known.name if known else pid, url])
+        url = url_of(person_uri(pid)) if pid in team.people else None
+        return people(pid, [pid, team.name_of(pid), url])
 
-    for pid in team.people:
-        person(pid)
+    def client(cid: str) -> int:
+        known = runbook.clients.get(cid)
+        url = url_of(known.path) if known else None
+        return clients(cid, [known.name if known else cid, url])
+
+    # People and clients are indexed in core.order's order (team members first, then
+    # unknown ids as met), procedures in the agenda's: today.js keeps the order it reads.
+    for p in team.in_order():
+        person(p.id)
+    ordered = procedure_order(runbook.procedures)
+    named = {cid: (c.name if (c := runbook.clients.get(cid)) else cid)
+             for proc in ordered for cid in proc.clients}  # fmt: skip
+    for cid in sorted(named, key=lambda cid: label_key(named[cid], cid)):
+        client(cid)
     procs = []
-    for proc in sorted(runbook.procedures, key=_order):
+    for proc in ordered:
         group = list(dict.fromkeys(proc.people))
         able = coverage.able.get(proc.id, frozenset())
         mask = sum(1 << i for i, p in enumerate(group) if p in able)
@@ -124,11 +131,7 @@ def today_data(runbook: Runbook, built: date, url_of: UrlOf,
             offsets = [(d - start).days for d in coverage.due.get(proc.id, [])]
             due = schedules(proc.schedule, offsets)
         folder, rest = _split_url(url_of(proc.path) or "")
-        client_ids = []
-        for cid in dict.fromkeys(proc.clients):
-            client = runbook.clients.get(cid)
-            url = url_of(client.path) if client else None
-            client_ids.append(clients(cid, [client.name if client else cid, url]))
+        client_ids = [client(cid) for cid in dict.fromkeys(proc.clients)]
         labels = []
         for cid, _ in references(proc):
             cred = runbook.credentials.get(cid)

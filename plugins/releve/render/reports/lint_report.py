@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from urllib.parse import quote
 
 from ... import __version__
 from ...core.findings import ERROR, Finding
@@ -96,6 +97,12 @@ def _rule(code: str, lang: str) -> dict:
     }
 
 
+def artifact_uri(path: str) -> str:
+    """A relative path as a SARIF `uri`: a URI reference, so spaces, `%`, `#`, `?` and
+    accents are percent-encoded (`café.md` -> `caf%C3%A9.md`); slashes stay."""
+    return quote(path, safe="/")
+
+
 def sarif(findings: list[Finding], lang: str, prefix: str = "") -> str:
     """A SARIF 2.1.0 log with one run; every rule is described in tool.driver.rules."""
     codes = list(CODES)
@@ -108,7 +115,10 @@ def sarif(findings: list[Finding], lang: str, prefix: str = "") -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": prefix + f.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {
+                            "uri": artifact_uri(prefix + f.path),
+                            "uriBaseId": "%SRCROOT%",
+                        },
                         "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
                     }
                 }

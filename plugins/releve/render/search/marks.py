@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
+from ...core.order import sort_text
+
 PROCEDURE, CLIENT, PERSON, SERVICE, PAGE = "procedure", "client", "person", "service", "page"
 KINDS = (PROCEDURE, CLIENT, PERSON, SERVICE, PAGE)
 # The filter an entity page belongs to: filtering on "Élodie" lists her own page too.
@@ -81,7 +83,7 @@ def mark_page(html: str, page: SearchPage) -> str:
     match = _ARTICLE.search(html)
     if match is None:
         return html
-    order = f"{LIST_ORDER.get(page.kind, 3)} {page.name.casefold()}"
+    order = f"{LIST_ORDER.get(page.kind, 3)} {sort_text(page.name)}"  # core.order's order
     tag = match.group(0)[:-1] + (
         f' data-pagefind-body data-pagefind-meta="kind:{page.kind}"'
         f' data-pagefind-sort="order:{escape(order)}">'
