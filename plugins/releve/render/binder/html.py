@@ -185,9 +185,11 @@ def render_html(
             return _("binder.nobody")
         return people[pid].name if pid in people else pid
 
-    def fill(text: str) -> str:
-        """Absence message placeholders filled in (person binders); other text unchanged."""
-        for key, value in binder.placeholders.items():
+    def fill(text: str, client: str | None = None) -> str:
+        """Absence message placeholders filled in (person binders), for `client` when given;
+        other text unchanged."""
+        values = binder.client_placeholders.get(client or "", binder.placeholders)
+        for key, value in values.items():
             if key in ("return", "retour"):
                 value = format_day(date.fromisoformat(value), lang, "day")
             text = text.replace("{" + key + "}", value)

@@ -13,6 +13,7 @@ from ...core.findings import ERROR, Finding
 from ...core.settings import Settings
 from ...coverage.compute import Coverage
 from ...model import Client, Person, Procedure, Runbook
+from ...records.history import History, keeps_records
 from ...upkeep.deadlines import drill_due, review_due
 from ..site_map import (
     CLIENTS_INDEX,
@@ -26,6 +27,7 @@ from ..site_map import (
 from ..templates import render
 from .common import by_name, by_priority, common
 from .coverage import client_section, coverage_pages, person_section
+from .handback import handback_section
 from .today import MAINTAINERS_PAGE, TODAY_PAGE, maintainers_page, today_page, today_widget
 
 
@@ -93,6 +95,7 @@ def index_page(runbook: Runbook, uri: str, today: date, lang: str, links: Links)
         services=runbook.services,
         people=[person_view(runbook, p, today) for p in by_name([*runbook.team.people.values()])],
         clients=by_name([*runbook.clients.values()]),
+        today=today,
     )
 
 
@@ -107,7 +110,13 @@ def service_page(runbook: Runbook, service: str, lang: str, links: Links) -> str
 
 
 def person_page(
-    runbook: Runbook, person: Person, today: date, lang: str, links: Links, extra_sections=()
+    runbook: Runbook,
+    person: Person,
+    today: date,
+    lang: str,
+    links: Links,
+    extra_sections=(),
+    history: History | None = None,
 ) -> str:
     return render(
         "pages/person.md.j2",
@@ -115,16 +124,27 @@ def person_page(
         **common(runbook, links),
         view=person_view(runbook, person, today),
         today=today,
+        handback=handback_section(runbook, person, today, lang, links, history),
         extra_sections=list(extra_sections),
     )
 
 
+RECENT_RECORDS = 10  # the procedure header lists this many records, newest first
+
+
 def procedure_card(
-    runbook: Runbook, proc: Procedure, lang: str, links: Links, today: date | None = None
+    runbook: Runbook,
+    proc: Procedure,
+    lang: str,
+    links: Links,
+    today: date | None = None,
+    history: History | None = None,
 ) -> str:
-    """The header of a procedure page: who, how urgent, review and drill status, criteria."""
+    """The header of a procedure page: who, how urgent, review and drill status, criteria,
+    when it was last done and its latest records."""
     settings = runbook.config if isinstance(runbook.config, Settings) else Settings()
     today = today or date.today()
+    history = history or History.of(runbook, until=today)
     return render(
         "cards/procedure.html.j2",
         lang,
@@ -134,6 +154,10 @@ def procedure_card(
         client_ids=proc.clients,
         review=review_due(proc, today, settings),
         drill=drill_due(proc, today, settings),
+        today=today,
+        keeps_records=keeps_records(runbook),
+        last_done=history.last_done(proc.id),
+        recent=history.recent(proc.id, RECENT_RECORDS),
     )
 
 
@@ -170,13 +194,13 @@ def generated_pages(
     coverage: Coverage | None = None,
 ) -> dict[str, str]:
     """Every page Relève generates, by source URI."""
-
+    history = History.of(runbook, until=today)
     pages = {HOME: home_page(runbook, today, lang, Links(url_of, HOME), findings, coverage)}
     pages[TODAY_PAGE] = today_page(runbook, today, lang, Links(url_of, TODAY_PAGE))
     pages[MAINTAINERS_PAGE] = maintainers_page(runbook, lang, Links(url_of, MAINTAINERS_PAGE),
                                                findings, coverage)  # fmt: skip
     if coverage is not None:
-        pages.update(coverage_pages(runbook, coverage, lang, url_of))
+        pages.update(coverage_pages(runbook, coverage, lang, url_of, history))
     for uri in (SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX):
         pages[uri] = index_page(runbook, uri, today, lang, Links(url_of, uri))
     for service in runbook.services:
@@ -186,5 +210,5 @@ def generated_pages(
         uri = person_uri(person.id)
         links = Links(url_of, uri)
         extra = [person_section(runbook, coverage, person, lang, links)] if coverage else []
-        pages[uri] = person_page(runbook, person, today, lang, links, extra)
+        pages[uri] = person_page(runbook, person, today, lang, links, extra, history)
     return pages
