@@ -15,7 +15,7 @@ from ..model import Procedure, Record, Runbook
 from ..records.history import History
 from .compute import Coverage, compute
 from .cover_rule import OK, Cover
-from .escalation import escalate_to
+from .escalation import NextStep, next_step
 
 
 def record_json(record: Record | None) -> dict | None:
@@ -29,8 +29,13 @@ def record_json(record: Record | None) -> dict | None:
 class Task:
     procedure: Procedure
     cover: Cover
-    escalate_to: str | None = None  # who to call when nobody able covers (escalation.py)
+    step: NextStep | None = None  # when nobody able covers: whom to call (escalation.py)
     record: Record | None = None  # what was recorded for this task that day
+
+    @property
+    def escalate_to(self) -> str | None:
+        """The first person to call, None when nobody is needed or nobody is reachable."""
+        return self.step.first if self.step else None
 
     def as_json(self) -> dict:
         return {
@@ -101,14 +106,15 @@ def agenda(runbook: Runbook, start: date, end: date, coverage: Coverage | None =
             for d in days if start <= d <= end]  # fmt: skip
 
 
-def relay(day: Day, runbook: Runbook, coverage: Coverage, history: History) -> Day:
-    """The day with, on each task, whom to call (`escalate_to`) and its record."""
+def relay(day: Day, runbook: Runbook, coverage: Coverage, history: History | None = None) -> Day:
+    """The day with, on each task, its next step when nobody able covers it (`escalate_to`:
+    whom to call first) and its record (none without `history`)."""
 
     def fill(task: Task) -> Task:
         return replace(
             task,
-            escalate_to=escalate_to(runbook, coverage, task.procedure, day.date, task.cover),
-            record=history.record_for(task.procedure.id, day.date),
+            step=next_step(runbook, coverage, task.procedure, day.date, task.cover),
+            record=history.record_for(task.procedure.id, day.date) if history else None,
         )
 
     return Day(day.date, day.absent, [fill(t) for t in day.tasks], [fill(t) for t in day.on_call])
@@ -142,6 +148,8 @@ class Run:
     cover: Cover
     start: date
     end: date
+    step: NextStep | None = None  # the same next step on each day of the run
+    days: list[date] = field(default_factory=list)
 
 
 def on_call_runs(days: list[Day]) -> list[Run]:
@@ -152,10 +160,13 @@ def on_call_runs(days: list[Day]) -> list[Run]:
         for task in day.on_call:
             pid = task.procedure.id
             mine = runs.setdefault(pid, [])
-            if mine and mine[-1].cover == task.cover and previous.get(pid) == mine[-1].end:
+            same = mine and (mine[-1].cover, mine[-1].step) == (task.cover, task.step)
+            if same and previous.get(pid) == mine[-1].end:
                 mine[-1].end = day.date
+                mine[-1].days.append(day.date)
             else:
-                mine.append(Run(task.procedure, task.cover, day.date, day.date))
+                mine.append(Run(task.procedure, task.cover, day.date, day.date, task.step,
+                                [day.date]))  # fmt: skip
             previous[pid] = day.date
         for pid in list(previous):  # a run breaks on a day the task is not listed
             if all(t.procedure.id != pid for t in day.on_call):

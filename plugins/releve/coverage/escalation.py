@@ -8,7 +8,7 @@ gets a person to call and never "ask someone":
 
 - `no_access`: the people present that day who hold a key the task needs and
   the doer lacks (by name and phone), else the first present person of the
-  team's `escalation` list;
+  team's `escalation` list other than the doer herself;
 - `gap`: the first present person of `escalation`, and the client is told
   (its absence message, ready to copy);
 - nobody reachable: said so, with who is away and until when.
@@ -64,9 +64,22 @@ def holders_of(runbook: Runbook, audience: str) -> list[str]:
     return out
 
 
-def away_until(runbook: Runbook, person: str, day: date) -> date | None:
+def first_present(runbook: Runbook, coverage: Coverage, day: date,
+                  besides: str | None = None) -> str | None:  # fmt: skip
+    """The first person of the team's `escalation` list who is not away on `day` (and is
+    not `besides`: whoever the rule already named without the key cannot be her own help)."""
+    team, away = runbook.team, coverage.absent_on(day)
+    return next((p for p in team.escalation
+                 if p in team.people and p not in away and p != besides), None)  # fmt: skip
+
+
+def away_until(runbook: Runbook, person: str, day: date,
+               coverage: Coverage | None = None) -> date | None:  # fmt: skip
     """The last day of `person`'s absence that covers `day` (joined with absences that
-    continue it), or None when she is not away that day."""
+    continue it), or None when she is not away that day. Someone a what-if makes absent
+    (`releve coverage --absent`) is away until the end of `coverage`."""
+    if coverage is not None and person in coverage.extra_absent:
+        return coverage.end
     absences = runbook.team.absences_of(person)
     end = None
     current = day
@@ -99,13 +112,15 @@ def next_step(runbook: Runbook, coverage: Coverage, proc: Procedure, day: date,
         present = [p for p in holders if p in team.people and p not in away and p != cover.by]
         if present:
             return NextStep(HOLDERS, tuple(present))
-    escalate = next((p for p in team.escalation if p in team.people and p not in away), None)
+    escalate = first_present(runbook, coverage, day, besides=cover.by)
     tell = cover.status == GAP
     if escalate is not None:
         return NextStep(ESCALATION, (escalate,), tell_client=tell)
     people = list(dict.fromkeys([*relevant, *team.escalation]))
     gone = tuple(
-        Away(p, until) for p in people if (until := away_until(runbook, p, day)) is not None
+        Away(p, until)
+        for p in people
+        if (until := away_until(runbook, p, day, coverage)) is not None
     )
     return NextStep(NOBODY, (), gone, tell_client=tell)
 

@@ -43,6 +43,7 @@ from ..i18n import Translator, language_of
 from ..lint import lint_runbook
 from ..model import Client, Procedure, Runbook, load_runbook
 from ..model.sources import unsafe_links
+from ..records.history import History
 from ..render import binder as binders
 from ..render import templates
 from ..render.binder import publish as binder_site
@@ -95,6 +96,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self.today = date.today()
         self.findings: list[Finding] = []
         self.coverage: Coverage | None = None
+        self.history: History | None = None
         self.sources: dict[str, Procedure | Client] = {}  # src_uri -> model object
         self.files: Files | None = None
         self.cards: CredentialCards | None = None
@@ -185,6 +187,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
         end = horizon_end(self.today, self.settings.horizon)
         self.coverage = coverage = compute(runbook, self.today, end)
+        self.history = History.of(runbook, until=self.today)  # once: every header reads it
         ics = calendar(runbook, coverage, self.today, self.settings)
         files.append(File.generated(config, ICS, content=ics))
 
@@ -358,7 +361,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             return _after_title(html, link) if link else html
         lang = self.settings.language
         if isinstance(obj, Procedure):
-            card = views.procedure_card(self.runbook, obj, lang, links, self.today)
+            card = views.procedure_card(self.runbook, obj, lang, links, self.today, self.history)
             return _after_title(html, card + self.cards.procedure_block(obj, links, inline))
         card = views.client_card(self.runbook, obj, lang, links)
         card += self._binder_link(page.file.src_uri, links)
