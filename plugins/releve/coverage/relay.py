@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from ..core.order import procedure_key
 from ..model import Procedure, Runbook
-from .compute import PRIORITY_RANK, Coverage
+from .compute import Coverage
 from .cover_rule import Cover
 from .escalation import NextStep, next_step
 
@@ -87,5 +88,4 @@ def relay_items(runbook: Runbook, coverage: Coverage, procedures: Iterable[Proce
             run, answer = [day], (cover, step)
         if run and answer:
             items.append(RelayItem(proc, answer[0], answer[1], tuple(run)))
-    return sorted(items, key=lambda i: (i.start, PRIORITY_RANK.get(i.procedure.priority, 3),
-                                        i.procedure.title.casefold(), i.procedure.id))  # fmt: skip
+    return sorted(items, key=lambda i: (i.start, procedure_key(i.procedure)))
