@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ..core.order import procedure_order
 from ..coverage.compute import Coverage, compute
 from ..coverage.cover_rule import Cover
 from ..model import Procedure, Record, Runbook
@@ -100,7 +101,7 @@ def handback(runbook: Runbook, person: str, start: date, end: date,
     history = history or History.of(runbook)
     if coverage is None or coverage.start > start or coverage.end < end:
         coverage = compute(runbook, start, end)
-    mine = [p for p in runbook.procedures if p.owner == person]
+    mine = procedure_order(p for p in runbook.procedures if p.owner == person)
     days: list[HandbackDay] = []
     for day in coverage.days:
         if not start <= day <= end:
