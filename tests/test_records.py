@@ -268,3 +268,18 @@ def test_handback_escapes_control_characters(make_runbook):
                                   "status: done\nnote: \"a\\e[2Jb\"\n")  # fmt: skip
     out = releve("handback", "--person", "ana", cwd=f.root, today=TODAY)
     assert out.returncode == 0 and "\x1b" not in out.stdout and "\\x1b" in out.stdout
+
+
+def test_the_last_record_of_a_day_is_the_last_written_not_the_first_by_name(rb):
+    # File names alone sort "-2" before the plain name and "-10" before "-9".
+    day = "date: 2026-12-08\nby: ben\n"
+    record(rb, "2026-12-08-phone-ben.yml", f"procedure: phone\n{day}status: partial\n")
+    record(rb, "2026-12-08-phone-ben-2.yml", f"procedure: phone\n{day}status: skipped\n")
+    record(rb, "2026-12-08-phone-ben-9.yml", f"procedure: phone\n{day}status: partial\n")
+    record(rb, "2026-12-08-phone-ben-10.yml", f"procedure: phone\n{day}status: done\n")
+    runbook = load_runbook(rb.root, load_settings(rb.root))
+    history = History.of(runbook)
+    names = [r.path.rsplit("/", 1)[-1] for r in history.on("phone", date(2026, 12, 8))]
+    assert names == ["2026-12-08-phone-ben.yml", "2026-12-08-phone-ben-2.yml",
+                     "2026-12-08-phone-ben-9.yml", "2026-12-08-phone-ben-10.yml"]  # fmt: skip
+    assert history.record_for("phone", date(2026, 12, 8)).status == "done"

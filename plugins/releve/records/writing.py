@@ -32,6 +32,17 @@ def record_path(records_dir: str, procedure: str, day: date, person: str, taken:
     return path
 
 
+def name_suffix(path: str, procedure: str, day: date, person: str) -> int:
+    """Which of `record_path`'s names a record file has: 1 (no suffix), n (`-n`), 0 (another)."""
+    name = path.rsplit("/", 1)[-1]
+    base = f"{day.isoformat()}-{procedure}-{person}"
+    if name == f"{base}.yml":
+        return 1
+    rest = name.removeprefix(f"{base}-").removesuffix(".yml")
+    return int(rest) if name.startswith(f"{base}-") and name.endswith(".yml") and rest.isdigit() \
+        and rest.isascii() and rest[0] != "0" else 0  # fmt: skip
+
+
 def record_text(procedure: str, day: date, person: str, status: str, note: str | None) -> str:
     """The record as YAML, keys in the documented order; the note quoted safely."""
     data = {"procedure": procedure, "date": day, "by": person, "status": status}
