@@ -42,7 +42,7 @@ from ...model import Procedure, Runbook
 from ...model.refs import references
 from ...model.types import RECORD_STATUSES
 from ...records.history import History, keeps_records, written_order
-from ...records.writing import name_suffix, record_text
+from ...records.writing import name_suffix, quoted_ids
 from ...upkeep.deadlines import SOON_DAYS, drill_due, review_due
 from ..site_map import Links, person_uri
 from ..templates import render
@@ -142,13 +142,6 @@ def git_host(settings: Settings) -> dict | None:
                 folder = "".join(f"{s}/" for s in rest[: -len(docs)])
             break
     return {"host": kind, "url": repo, "branch": branch, "dir": folder}
-
-
-def _needs_quotes(value: str) -> bool:
-    """Whether `record_text` quotes this id (an id YAML would read as a number, a date...)."""
-    return record_text(value, date(2000, 1, 1), "x", "done", None).splitlines()[0] != (
-        f"procedure: {value}"
-    )
 
 
 def _suffix(record, records_dir: str) -> int:
@@ -262,8 +255,8 @@ def today_data(runbook: Runbook, built: date, url_of: UrlOf,
         if suffix != 1:
             entry.append(suffix)
         records.append(entry)
-    quoted = sorted({i for i in [*(p.id for p in order), *(p[0] for p in people.items)]
-                     if _needs_quotes(i)})  # fmt: skip
+    quoted = sorted(quoted_ids(list(dict.fromkeys([*(p.id for p in order),
+                                                   *(p[0] for p in people.items)]))))  # fmt: skip
     data = {
         "v": FORMAT,
         "lang": lang,
