@@ -67,6 +67,8 @@ def built(tmp_path_factory):
     f.procedure("ops/old.md", FRONT.format(title="Old page", owner="chloe", backup="ana",
                                            priority="planned").replace("2026-11-01", "2024-01-01")
                 + "schedule: monthly 1\n")  # fmt: skip
+    f.procedure("ops/named.md", FRONT.format(title="Named", owner="ben", backup="ana",
+                                             priority="planned") + "id: filed-as\n")  # fmt: skip
     f.write(
         "clients/acme.md",
         "---\nname: Acme inc.\nabsence_messages:\n  email: Back on {return}.\n---\nNotes.\n",
@@ -111,7 +113,7 @@ def test_json_layout(built):
     ana, ben = people.index("ana"), people.index("ben")
     assert sorted(data["away"]) == sorted([[ana, 30, 43], [ben, 32, 32]])
     procs = {p[0]: p for p in data["procs"]}
-    assert list(procs) == ["Pay suppliers", "Answer the phone", "Old page"]  # urgent first
+    assert list(procs) == ["Pay suppliers", "Answer the phone", "Named", "Old page"]  # urgent 1st
     pay = procs["Pay suppliers"]
     assert data["dirs"][pay[1]] + pay[2] == "procedures/ops/pay/"
     assert data["sla"][pay[4]] == "same day"
@@ -127,14 +129,15 @@ def test_json_layout(built):
     fridays = data["due"][pay[7]]
     assert fridays[:3] == [5, 12, 19] and all(d % 7 == 5 for d in fridays if d != 53)
     assert 54 not in fridays and 53 in fridays  # Christmas Friday moves to Thursday
-    assert pay[10] == 1 and pay[11] == 0  # an owner; the id is the URL's
-    assert [[people[i] for i in data["aud"][a]] for a in pay[12]] == [["ana"]]  # ops: ana
     # review due 180 days after 2026-11-01; urgent: a drill, never done (null)
-    assert pay[13] == [(date(2027, 4, 30) - date(2026, 11, 1)).days, 0, None, None]
+    assert pay[10] == [(date(2027, 4, 30) - date(2026, 11, 1)).days, 0, None, None]
+    assert [[people[i] for i in data["aud"][a]] for a in pay[11]] == [["ana"]]  # ops: ana
+    assert len(pay) == 12  # then the usual: the id is the URL's, an owner
     phone = procs["Answer the phone"]
     assert phone[7] == -1 and phone[9] == 0b11  # on demand; no credentials: everyone able
-    assert phone[12] == [] and len(phone[13]) == 2  # not urgent: no drill
+    assert len(phone[10]) == 2 and len(phone) == 11  # not urgent: no drill; no access needed
     assert procs["Old page"][3] == 2 and procs["Old page"][4] == -1
+    assert procs["Named"][11:] == [[], "filed-as"]  # an id the URL does not say
     # escalation keeps an unknown id (RB003), after the known people: the browser skips it
     assert [people[i] for i in data["esc"]] == ["ghost", "chloe"]
     assert people.index("ghost") >= data["known"]

@@ -141,8 +141,8 @@
       var proc = {
         index: index, title: p[0], url: self.dirs[p[1]] + p[2], priority: p[3], sla: p[4],
         clients: p[5], creds: p[6], due: p[7], people: people, able: new Set(able),
-        owner: p[10] && people.length ? people[0] : null,
-        id: p[11] || slug(p[2]), aud: p[12] || [], deadlines: p[13] || []
+        deadlines: p[10] || [], aud: p[11] || [], id: p[12] || slug(p[2]),
+        owner: p[13] !== 0 && people.length ? people[0] : null // 0: no owner (RB006)
       };
       self.byId.set(proc.id, proc);
       return proc;

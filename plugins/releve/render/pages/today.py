@@ -56,6 +56,8 @@ FORMAT = 2
 DAYS_BEFORE = 31
 DAYS_AFTER = 366
 PRIORITIES = ("urgent", "important", "planned")
+# A procedure's last fields, from this position on, are left out when they hold these values.
+OPTIONAL_FROM, USUAL = 11, ([], 0, 1)
 
 UrlOf = Callable[[str], "str | None"]
 
@@ -229,11 +231,16 @@ def today_data(runbook: Runbook, built: date, url_of: UrlOf,
             due,
             [person(p) for p in group],
             mask if len(group) < 31 else [i for i, p in enumerate(group) if p in able],
-            1 if proc.owner else 0,  # no owner (RB006): never "on call for an owner away"
-            0 if proc.id == _slug(rest) else proc.id,  # the id, when the URL does not say it
-            [audience(a) for a in sorted(needed_audiences(runbook, proc))],
             deadlines,
+            # Left out at the end when they say the usual: [audiences needed], the id (0: the
+            # URL's), an owner (0: none, RB006: never "on call for an owner away").
+            [audience(a) for a in sorted(needed_audiences(runbook, proc))],
+            0 if proc.id == _slug(rest) else proc.id,
+            1 if proc.owner else 0,
         ])  # fmt: skip
+        entry = procs[-1]
+        while len(entry) > OPTIONAL_FROM and entry[-1] == USUAL[len(entry) - 1 - OPTIONAL_FROM]:
+            entry.pop()
     away = [
         [person(pid), first, last]
         for pid, spans in sorted(_ranges(runbook, start).items())
