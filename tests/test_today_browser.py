@@ -571,6 +571,19 @@ def test_live_status_before_during_and_after_an_absence(chromium, server, sample
     status = page.locator('[data-releve-live="person-status"]')
     want = "absent·e jusqu'au lundi 4 janvier 2027" if when == "during" else "disponible"
     assert status.inner_text() == want
+    # The compact form (a list of people): a badge when away, nothing otherwise.
+    page.evaluate("""() => {
+        const s = document.createElement("span");
+        s.id = "compact";
+        s.dataset.releveLive = "person-status";
+        s.dataset.person = "marie";
+        s.dataset.form = "badge";
+        document.querySelector("article").appendChild(s);
+        window.releveToday.refresh();
+    }""")
+    page.wait_for_selector("#compact[data-releve-live-day]", state="attached")
+    compact = page.locator("#compact").evaluate("e => e.textContent")
+    assert compact == (want if when == "during" else "")
     assert fits(page) and errors == []
     context.close()
     # A client's next seven days: the same tasks and people as Python's agenda.

@@ -985,8 +985,11 @@
       Array.prototype.forEach.call(hooks, function (node) { view.markHook(node); });
     }).catch(function () { /* the build-time text stays */ });
   }
-  /* For the equivalence tests: the rules and the model, nothing else. */
-  window.releveToday = { decide: decide, nextStep: nextStep, Runbook: Runbook, parseDay: parseDay };
+  /* For the equivalence tests: the rules and the model; `refresh` fills the page again
+   * (blocks or hooks added after it loaded). */
+  window.releveToday = {
+    decide: decide, nextStep: nextStep, Runbook: Runbook, parseDay: parseDay, refresh: start
+  };
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(start); // Material's instant navigation
   } else if (document.readyState === "loading") {
