@@ -278,3 +278,18 @@ def test_a_drill_record_by_a_backup_counts_as_the_last_drill(rb):
     # the owner rehearsing it is not a backup's drill
     record(rb, "d.yml", "procedure: phone\ndate: 2026-12-09\nby: ana\nstatus: drill\n")
     assert [c for c in codes(rb.root, today="2027-03-01") if c[0] == "RB011"] != []
+
+
+def test_the_last_record_of_a_day_is_the_last_written_not_the_first_by_name(rb):
+    # File names alone sort "-2" before the plain name and "-10" before "-9".
+    day = "date: 2026-12-08\nby: ben\n"
+    record(rb, "2026-12-08-phone-ben.yml", f"procedure: phone\n{day}status: partial\n")
+    record(rb, "2026-12-08-phone-ben-2.yml", f"procedure: phone\n{day}status: skipped\n")
+    record(rb, "2026-12-08-phone-ben-9.yml", f"procedure: phone\n{day}status: partial\n")
+    record(rb, "2026-12-08-phone-ben-10.yml", f"procedure: phone\n{day}status: done\n")
+    runbook = load_runbook(rb.root, load_settings(rb.root))
+    history = History.of(runbook)
+    names = [r.path.rsplit("/", 1)[-1] for r in history.on("phone", date(2026, 12, 8))]
+    assert names == ["2026-12-08-phone-ben.yml", "2026-12-08-phone-ben-2.yml",
+                     "2026-12-08-phone-ben-9.yml", "2026-12-08-phone-ben-10.yml"]  # fmt: skip
+    assert history.record_for("phone", date(2026, 12, 8)).status == "done"

@@ -13,10 +13,19 @@ from datetime import date
 
 from ..model import Record, Runbook
 from ..model.types import RECORD_STATUSES
+from .writing import name_suffix
 
 DONE, PARTIAL, SKIPPED, DRILL = RECORD_STATUSES
 # What counts as having done a task (for "last done" and for a backup's practice).
 DID_IT = (DONE, PARTIAL, DRILL)
+
+
+def written_order(record: Record) -> tuple:
+    """Records of a day in the order they were written: `-2` after the plain name, `-10`
+    after `-9` (file names alone sort `-2` first); other names by path, after those."""
+    n = name_suffix(record.path, record.procedure, record.date, record.by)
+    folder = record.path.rsplit("/", 1)[0]
+    return (record.date, n == 0, folder, record.procedure, record.by, n, record.path)
 
 
 def keeps_records(runbook: Runbook) -> bool:
@@ -51,7 +60,7 @@ class History:
         return cls(kept)
 
     def __post_init__(self) -> None:
-        for record in sorted(self.records, key=lambda r: (r.date, r.path)):
+        for record in sorted(self.records, key=written_order):
             self._by_proc.setdefault(record.procedure, []).append(record)
             self._by_day.setdefault((record.procedure, record.date), []).append(record)
 

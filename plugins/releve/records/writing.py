@@ -32,18 +32,44 @@ def record_path(records_dir: str, procedure: str, day: date, person: str, taken:
     return path
 
 
+def name_suffix(path: str, procedure: str, day: date, person: str) -> int:
+    """Which of `record_path`'s names a record file has: 1 (no suffix), n (`-n`), 0 (another)."""
+    name = path.rsplit("/", 1)[-1]
+    base = f"{day.isoformat()}-{procedure}-{person}"
+    if name == f"{base}.yml":
+        return 1
+    rest = name.removeprefix(f"{base}-").removesuffix(".yml")
+    return int(rest) if name.startswith(f"{base}-") and name.endswith(".yml") and rest.isdigit() \
+        and rest.isascii() and rest[0] != "0" else 0  # fmt: skip
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    yaml.width = 4096
+    return yaml
+
+
 def record_text(procedure: str, day: date, person: str, status: str, note: str | None) -> str:
     """The record as YAML, keys in the documented order; the note quoted safely."""
     data = {"procedure": procedure, "date": day, "by": person, "status": status}
     if note:
         data["note"] = note
     out = io.StringIO()
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
-    yaml.width = 4096
-    yaml.dump(data, out)
+    _yaml().dump(data, out)
     return out.getvalue()
+
+
+def quoted_ids(ids: list[str]) -> set[str]:
+    """The ids `record_text` writes in quotes (those YAML would read as a number, a date...),
+    found in one pass: the site's "Mark as done" writes the same text in the browser."""
+    if not ids:
+        return set()
+    out = io.StringIO()
+    _yaml().dump(list(ids), out)
+    return {i for i, line in zip(ids, out.getvalue().splitlines(), strict=False)
+            if line != f"- {i}"}  # fmt: skip
 
 
 def new_record(root: Path, records_dir: str, procedure: str, day: date, person: str,
