@@ -233,21 +233,22 @@ def run_main(argv, capsys):
 
 
 def test_disk_full_while_writing_codeowners(rb, monkeypatch, capsys):
-    from releve.cli import codeowners_cmd
+    from releve.core import atomic
 
     target = rb.root / "CODEOWNERS"
     target.write_text("# ours\n", encoding="utf-8")
-    monkeypatch.setattr(codeowners_cmd, "_atomic_write", disk_full)
+    monkeypatch.setattr(atomic.os, "fsync", disk_full)  # the data never reaches the disk
     code, err = run_main(["codeowners", "-o", str(target), "--root", str(rb.root)], capsys)
     assert code == 2 and err.strip().splitlines()[-1].endswith("No space left on device"), err
     assert [x for x in err.splitlines() if "CODEOWNERS" in x] == [err.strip().splitlines()[-1]]
     assert target.read_text(encoding="utf-8") == "# ours\n"
+    assert [p.name for p in rb.root.iterdir() if p.name.startswith(".CODEOWNERS")] == []
 
 
 def test_disk_full_while_writing_the_vault(rb, monkeypatch, capsys):
     import io
 
-    from releve.cli import vault_cmd
+    from releve.core import atomic
     from releve.vault import ops, store
 
     people = {"ana": {"ops"}, "ben": {"ops"}, "chloe": {"finance"}}
@@ -255,7 +256,7 @@ def test_disk_full_while_writing_the_vault(rb, monkeypatch, capsys):
                           iterations=1000, weak_for_tests=True).vault  # fmt: skip
     store.write_atomic(rb.root / "vault.yml", store.dump(enrolled))
     before = (rb.root / "vault.yml").read_bytes()
-    monkeypatch.setattr(vault_cmd, "write_atomic", disk_full)
+    monkeypatch.setattr(atomic.os, "fsync", disk_full)
     monkeypatch.setenv("RELEVE_USER", "ana")
     monkeypatch.setenv("RELEVE_PASSPHRASE", "ana-maple-river-lantern-kettle")
     monkeypatch.setenv("RELEVE_KDF_ITERATIONS", "1000")
@@ -264,6 +265,8 @@ def test_disk_full_while_writing_the_vault(rb, monkeypatch, capsys):
                          capsys)  # fmt: skip
     assert code == 2 and "vault.yml" in err and len(err.strip().splitlines()) == 1, err
     assert (rb.root / "vault.yml").read_bytes() == before
+    assert "No space left on device" in err
+    assert [p.name for p in rb.root.iterdir() if p.name.startswith(".vault.yml")] == []
 
 
 def test_disk_full_while_writing_a_binder_or_a_new_procedure(rb, monkeypatch, capsys, tmp_path):
@@ -273,4 +276,4 @@ def test_disk_full_while_writing_a_binder_or_a_new_procedure(rb, monkeypatch, ca
     out = tmp_path / "all.pdf"
     code, err = run_main(["binder", "--all", "-o", str(out), "--root", str(rb.root)], capsys)
     assert code == 2 and "No space left" in err and not out.exists(), err
-    assert list(tmp_path.glob(".*releve-tmp*")) == []
+    assert list(tmp_path.glob(".all.pdf*")) == []

@@ -26,7 +26,7 @@ from releve.core.settings import Settings, load_settings
 from releve.coverage.agenda import agenda
 from releve.coverage.compute import compute
 from releve.lint.engine import lint_runbook
-from releve.mkdocs.plugin import RelevePlugin
+from releve.mkdocs.nav import build_nav
 from releve.model import load_runbook
 from releve.render import binder
 from releve.render.calendar_feed import calendar
@@ -296,10 +296,7 @@ def test_day_7_before_day_14_in_every_view(ordered):
 
 
 def _nav(runbook, settings) -> list:
-    plugin = RelevePlugin()
-    plugin.load_config({})
-    plugin.settings = settings
-    return plugin._nav(runbook, Files([]))
+    return build_nav(runbook, Files([]), {}, settings, "auto")
 
 
 def test_elodie_among_the_es_in_every_view(ordered):

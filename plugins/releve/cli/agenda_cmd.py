@@ -6,12 +6,11 @@ import argparse
 import json
 import sys
 
+from ..core.days import MAX_PERIOD
 from ..coverage.agenda import agenda, for_person
 from ..i18n import Translator
 from ..render.calendar_feed import agenda_calendar
 from .common import EXIT_OK, CommandError, add_root, add_today, args_lang, day_arg, load, today_of
-
-MAX_DAYS = 3660  # ten years: longer is surely a typo, and would print for minutes
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
     end = single or day_arg(args.end, "--to", lang) or start
     if start > end:
         raise CommandError(_("coverage.cli_bad_period"))
-    if (end - start).days >= MAX_DAYS:
-        raise CommandError(_("agenda.cli_too_long", n=MAX_DAYS))
+    if (end - start).days >= MAX_PERIOD:  # ten years: a typo, and would print for minutes
+        raise CommandError(_("agenda.cli_too_long", n=MAX_PERIOD))
     if args.person and args.person not in runbook.team.people:
         raise CommandError(_("agenda.cli_unknown_person", person=args.person))
     days = agenda(runbook, start, end, every_day=single is not None)

@@ -7,7 +7,6 @@ runbook's language. An unknown client or person is a one-line error (exit 2).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -54,17 +53,6 @@ def _replaceable(target: Path) -> bool:
     return head.startswith(b"%PDF-")
 
 
-def _write(runbook, book, settings, target: Path, left_out: set[str]) -> None:
-    """Write next to `target`, then rename: a failed write (disk full) leaves FILE as it was."""
-    tmp = target.with_name(f".{target.stem}.releve-tmp{target.suffix}")
-    try:
-        binder.write(runbook, book, settings, tmp, binder.source_revision(runbook.root),
-                     left_out=left_out)  # fmt: skip
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def run(args: argparse.Namespace) -> int:
     runbook, settings = load(args)
     if args.paper:
@@ -101,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(message) from None
     left_out: set[str] = set()
     try:
-        _write(runbook, book, settings, target, left_out)
+        # Atomic (core/atomic.py): a failed write (disk full) leaves FILE as it was.
+        binder.write(runbook, book, settings, target, binder.source_revision(runbook.root),
+                     left_out=left_out)  # fmt: skip
     except OSError as err:
         raise CommandError(
             t(lang, "binder.error.write", path=target, error=err.strerror or err)

@@ -9,11 +9,11 @@ of date, which is what the lint reports as RB015.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from .. import codeowners
+from ..core.atomic import write_atomic
 from ..core.settings import load_settings
 from ..i18n import t
 from ..model import load_runbook
@@ -39,19 +39,6 @@ def _read(path: Path) -> str | None:
         return None
     except (OSError, UnicodeDecodeError) as err:
         raise CommandError(f"{path}: {err}") from None
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"releve: {note}", file=sys.stderr)
     if current != wanted:
         try:
-            _atomic_write(path, wanted)
+            write_atomic(path, wanted)
         except OSError as err:  # disk full, read-only: the old file is still whole
             raise CommandError(f"{shown}: {err.strerror or err}") from None
     print(t(lang, "codeowners.written", path=shown, n=len(codeowners.entries(runbook))))

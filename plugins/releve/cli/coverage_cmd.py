@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..core.settings import MAX_HORIZON
+from ..core.days import MAX_PERIOD
 from ..coverage.compute import compute, horizon_end, single_points_of_failure
 from ..coverage.relay import steps_of
 from ..i18n import Translator
@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
     end = day_arg(args.end, "--to", args_lang(args)) or horizon_end(start, settings.horizon)
     if start > end:
         raise CommandError(_("coverage.cli_bad_period"))
-    if (end - start).days >= MAX_HORIZON:  # millions of days would never finish
-        raise CommandError(_("coverage.cli_too_long", start=start, end=end, days=MAX_HORIZON))
+    if (end - start).days >= MAX_PERIOD:  # millions of days would never finish
+        raise CommandError(_("coverage.cli_too_long", start=start, end=end, days=MAX_PERIOD))
     absent = [p.strip() for p in args.absent.split(",") if p.strip()]
     for person in absent:
         if person not in runbook.team.people:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ..core.atomic import write_atomic
 from ..i18n import Translator, language_of, t
 from .common import EXIT_USAGE, CommandError
 
@@ -106,12 +107,9 @@ def scaffold(target: Path, lang: str, today: date) -> None:
         if source.is_dir() or "__pycache__" in rel.parts:
             continue
         dest = target / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix == ".j2":
             text = env.get_template(rel.as_posix()).render(context)
-            with dest.with_suffix("").open("x", encoding="utf-8") as handle:
-                handle.write(text)
+            write_atomic(dest.with_suffix(""), text, exclusive=True)
         else:
-            with dest.open("xb") as handle:
-                handle.write(source.read_bytes())
+            write_atomic(dest, source.read_bytes(), exclusive=True)
     (target / "clients").mkdir(exist_ok=True)

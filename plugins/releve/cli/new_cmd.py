@@ -16,6 +16,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..core.atomic import write_atomic
 from ..core.findings import ERROR, printable
 from ..core.settings import Settings, load_settings
 from ..i18n import t
@@ -203,9 +204,12 @@ def run(args: argparse.Namespace) -> int:
     source, name = _template_text(root, lang)
     text = render_procedure(source, name, context, lang)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as handle:  # never overwrite, even in a race
-        handle.write(text)
+    try:
+        write_atomic(path, text, exclusive=True)  # never overwrite, even in a race
+    except FileExistsError:
+        raise CommandError(f"{rel}: {t(lang, 'new.exists')}", EXIT_FINDINGS) from None
+    except OSError as err:  # disk full, read-only: nothing is left behind
+        raise CommandError(f"{rel}: {err.strerror or err}") from None
     errors = [
         f
         for f in lint_runbook(load_runbook(root, settings), day, settings)

@@ -14,6 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 
 from ..i18n import language_of
+from .days import DAY_LIMITS
 from .md_extensions import extension_map
 
 
@@ -29,6 +30,7 @@ class Settings:
     # RB022 applies. auto: yes once records_dir holds a record.
     records: bool | str = "auto"
     docs_dir: str = "docs"  # MkDocs' own pages: published as they are, so scanned for secrets
+    custom_dir: str | None = None  # the theme's overrides (mkdocs.yml `theme.custom_dir`)
     review_every: int = 180
     drill_every: int = 90
     max_words: int = 600
@@ -63,10 +65,8 @@ class Settings:
         return cls(**values)
 
 
-MAX_HORIZON = 3_660  # days: ten years of coverage is plenty, and dates never overflow
-# Numbers of days or words past which an option is a typo: kept to the limit.
-LIMITS = {"horizon": MAX_HORIZON, "review_every": 100_000, "drill_every": 100_000,
-          "max_words": 10_000_000}  # fmt: skip
+# Numbers of days (core/days.py) or words past which an option is a typo: kept to the limit.
+LIMITS = {**DAY_LIMITS, "max_words": 10_000_000}
 
 
 class _TolerantLoader(YAML):
@@ -115,4 +115,5 @@ def load_settings(root: Path) -> Settings:
         site_name=config.get("site_name") or "Runbook",
         markdown_extensions=extension_map(config.get("markdown_extensions")),
         docs_dir=config.get("docs_dir") if isinstance(config.get("docs_dir"), str) else "docs",
+        custom_dir=theme.get("custom_dir") if isinstance(theme.get("custom_dir"), str) else None,
     )

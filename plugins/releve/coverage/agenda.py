@@ -97,7 +97,8 @@ def agenda(runbook: Runbook, start: date, end: date, coverage: Coverage | None =
            every_day: bool = False, history: History | None = None) -> list[Day]:  # fmt: skip
     """Working days from `start` to `end` (every calendar day with `every_day`), each task
     with its next step when nobody able covers it and the record of that day."""
-    coverage = coverage or compute(runbook, start, end)
+    if coverage is None or coverage.start > start or coverage.end < end:
+        coverage = compute(runbook, start, end)
     days = coverage.days
     if every_day:
         days = [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]

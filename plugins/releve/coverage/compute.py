@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
 
+from ..core.days import add_days
 from ..core.order import label_key, procedure_order
 from ..model import Procedure, Runbook, Team
 from ..model.refs import references
@@ -34,10 +35,7 @@ def working_days(team: Team, start: date, end: date) -> list[date]:
 
 def horizon_end(start: date, horizon: int) -> date:
     """Last day of a horizon of `horizon` days starting on (and counting) `start`."""
-    try:
-        return start + timedelta(days=max(horizon, 1) - 1)
-    except OverflowError:
-        return date.max
+    return add_days(start, max(horizon, 1) - 1)
 
 
 def needed_audiences(runbook: Runbook, proc: Procedure) -> frozenset[str]:
@@ -52,13 +50,13 @@ def needed_audiences(runbook: Runbook, proc: Procedure) -> frozenset[str]:
 def able_people(runbook: Runbook, proc: Procedure) -> frozenset[str]:
     """Owner and backups who can open every credential the procedure needs.
 
-    Read from the vault's clear metadata (holders of each audience), no passphrase.
+    Read from the vault's clear metadata (`Runbook.holders`, the vault's rule), no passphrase.
     """
     audiences = needed_audiences(runbook, proc)
     if not audiences:
         return frozenset(proc.people)
-    holders = {c.audience: set(c.holders) for c in runbook.credentials.values()}
-    return frozenset(p for p in proc.people if all(p in holders.get(a, ()) for a in audiences))
+    holders = {a: set(runbook.holders(a)) for a in audiences}
+    return frozenset(p for p in proc.people if all(p in holders[a] for a in audiences))
 
 
 @dataclass
@@ -74,6 +72,34 @@ class Coverage:
     able: dict[str, frozenset[str]]  # procedure id -> people who can open what it needs
     extra_absent: tuple[str, ...] = ()
     away: dict[date, frozenset[str]] = field(default_factory=dict)  # day -> people away
+
+    def between(self, start: date, end: date) -> Coverage:
+        """The same coverage over [start, end], a part of this period: what a view over a
+        shorter period reads, without asking the cover rule again (the due days and
+        statuses of a day do not depend on the period around it)."""
+        if start < self.start or end > self.end:
+            raise ValueError("between: the period must lie inside the computed one")
+
+        def inside(days):
+            return [d for d in days if start <= d <= end]
+
+        def kept(by_proc: dict[str, list[date]]) -> dict[str, list[date]]:
+            out = {pid: inside(days) for pid, days in by_proc.items()}
+            return {pid: days for pid, days in out.items() if days}
+
+        return Coverage(
+            start=start,
+            end=end,
+            days=inside(self.days),
+            absent={p: {d for d in days if start <= d <= end} for p, days in self.absent.items()},
+            due={pid: inside(days) for pid, days in self.due.items()},
+            gaps=kept(self.gaps),
+            no_access=kept(self.no_access),
+            procedures=self.procedures,
+            able=self.able,
+            extra_absent=self.extra_absent,
+            away={d: who for d, who in self.away.items() if start <= d <= end},
+        )
 
     def absent_on(self, day: date) -> frozenset[str]:
         return self.away.get(day, NOBODY)
@@ -205,6 +231,15 @@ def compute(runbook: Runbook, start: date, end: date, extra_absent: Iterable[str
         extra_absent=extra,
         away=away,
     )
+
+
+def coverage_over(runbook: Runbook, start: date, end: date,
+                  known: Coverage | None = None) -> Coverage:  # fmt: skip
+    """Coverage over [start, end]: a slice of `known` when it spans the period (no work),
+    else computed. Views over an absence or a week ask this, so a build computes once."""
+    if known is not None and not known.extra_absent and known.start <= start and end <= known.end:
+        return known.between(start, end)
+    return compute(runbook, start, end)
 
 
 def _statuses(group: tuple[str, ...], able: frozenset[str], due: list[date],

@@ -56,12 +56,9 @@ class NextStep:
 
 
 def holders_of(runbook: Runbook, audience: str) -> list[str]:
-    """People who hold a key of `audience`, as the vault's clear metadata says."""
-    out: list[str] = []
-    for cred in runbook.credentials.values():
-        if cred.audience == audience:
-            out.extend(p for p in cred.holders if p not in out)
-    return out
+    """People who hold a key of `audience`, in people order: the vault's one rule
+    (`Runbook.holders`), as coverage and RB017 read it."""
+    return runbook.team.ids_in_order(runbook.holders(audience))
 
 
 def first_present(runbook: Runbook, coverage: Coverage, day: date,

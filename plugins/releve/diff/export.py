@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from tempfile import TemporaryDirectory
 
-from ..codeowners import LOCATIONS
+from ..core.files import CONFIG, RunbookFiles
 from ..core.settings import load_settings
 
 # Tried in order for the default BASE: the pull request's base branch on a
@@ -188,20 +188,6 @@ def _blobs(repo: Repo, shas: list[str]) -> dict[str, bytes]:
     return blobs
 
 
-def _under(path: PurePosixPath, folder: str) -> bool:
-    base = PurePosixPath(folder.strip("/") or ".")
-    return base != PurePosixPath(".") and path.is_relative_to(base)
-
-
-def _wanted(path: PurePosixPath, settings) -> bool:
-    """What the model and the lint read: settings files, the team, the vault, Markdown sources."""
-    text = path.as_posix()
-    if text in ("mkdocs.yml", settings.team_file, settings.vault_file, *LOCATIONS):
-        return True
-    folders = (settings.procedures_dir, settings.clients_dir)
-    return path.suffix == ".md" and any(_under(path, f) for f in folders)
-
-
 def _safe(path: PurePosixPath) -> bool:
     return not path.is_absolute() and all(part not in ("", ".", "..") for part in path.parts)
 
@@ -217,15 +203,17 @@ def _write(dest: Path, entry: Entry, content: bytes) -> None:
 
 
 def export(repo: Repo, sha: str, dest: Path) -> None:
-    """Write into `dest` the files of the runbook at commit `sha` that the model reads."""
+    """Write into `dest` the files of the runbook at commit `sha` (`core/files.py`)."""
     entries = [
         e for e in _tree(repo, sha) if e.mode in (MODE_FILE, MODE_EXEC, MODE_LINK) and _safe(e.path)
     ]
-    config = [e for e in entries if e.path.as_posix() == "mkdocs.yml"]
+    config = [e for e in entries if e.path.as_posix() == CONFIG]
     for entry in config:
         _write(dest, entry, _blobs(repo, [entry.sha])[entry.sha])
-    settings = load_settings(dest)  # which folders and files this revision's settings name
-    chosen = [e for e in entries if _wanted(e.path, settings) and e not in config]
+    # The runbook's files as this revision's mkdocs.yml names them: the same list the lint
+    # scans (docs/ included), so a finding of the lint is a finding of the diff.
+    listed = RunbookFiles.of(dest, load_settings(dest))
+    chosen = [e for e in entries if listed.holds(e.path) and e not in config]
     blobs = _blobs(repo, list(dict.fromkeys(e.sha for e in chosen)))
     for entry in chosen:
         _write(dest, entry, blobs[entry.sha])

@@ -7,7 +7,7 @@ from datetime import date
 
 from ..codeowners import rb015
 from ..core.findings import Finding, sort_findings
-from ..core.settings import Settings
+from ..core.settings import LIMITS, Settings
 from ..model import Runbook
 from .codes import DEFAULT_SEVERITY, LEVELS
 from .ignore import NEVER_SILENCED, apply_ignores, ignored_codes
@@ -40,21 +40,18 @@ RULES: list[rules.Rule] = [
 ]
 
 
-MAX_HORIZON = 3_660  # days: ten years of coverage is plenty, and keeps RB013 fast
-
-
 def sane(settings: object) -> Settings:
     """Settings with usable thresholds: mkdocs.yml read by the CLI is not validated by MkDocs."""
     if not isinstance(settings, Settings):
         return Settings()
     defaults = Settings()
     fixed = {}
-    for name in ("review_every", "drill_every", "max_words", "horizon", "rotate_every"):
+    for name, limit in LIMITS.items():  # the limits of `Settings.from_options`
         value = getattr(settings, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             fixed[name] = getattr(defaults, name)
-    if settings.horizon > MAX_HORIZON and "horizon" not in fixed:
-        fixed["horizon"] = MAX_HORIZON
+        elif value > limit:
+            fixed[name] = limit
     return replace(settings, **fixed) if fixed else settings
 
 

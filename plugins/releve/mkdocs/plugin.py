@@ -14,7 +14,7 @@ Events used, and why:
 - `on_post_page`: mark the pages search should index (see `mkdocs/search.py`).
 - `on_post_build`: index the built site with Pagefind (plugin option `search`), and
   write the PDF binders into the site (plugin option `binder`).
-- `on_serve`: watch the runbook sources outside `docs_dir`.
+- `on_serve`: watch the runbook's files (`core/files.py`) outside `docs_dir`.
 """
 
 from __future__ import annotations
@@ -34,41 +34,32 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.days import BadDate, today
+from ..core.files import RunbookFiles
 from ..core.findings import ERROR, Finding
 from ..core.md_extensions import AdmonitionTitles, extension_map
-from ..core.order import client_order
 from ..core.settings import Settings
-from ..coverage.compute import Coverage, compute, horizon_end
+from ..coverage.compute import Coverage
 from ..i18n import Translator, language_of
-from ..lint import lint_runbook
-from ..model import Client, Procedure, Runbook, load_runbook
+from ..model import Client, Procedure, Runbook
 from ..model.sources import unsafe_links
 from ..records.history import History
 from ..render import binder as binders
 from ..render import templates
 from ..render.binder import publish as binder_site
-from ..render.calendar_feed import calendar
 from ..render.pages import generated as views
-from ..render.pages import today as today_views
-from ..render.pages.coverage import GAPS, ICS, MATRIX, RISKS
-from ..render.pages.coverage import PAGES as COVERAGE_PAGES
-from ..render.pages.credential_cards import VAULT_JSON, CredentialCards, mark_inline
+from ..render.pages.credential_cards import CredentialCards, mark_inline
 from ..render.reports.lint_report import build_log
 from ..render.search import SearchIndexError, build_index, mark_page
+from ..render.site_content import SiteContent
 from ..render.site_map import (
-    CLIENTS_INDEX,
     HOME,
-    PEOPLE_INDEX,
-    SERVICES_INDEX,
     Links,
     person_uri,
-    service_uri,
 )
-from ..vault import load as load_vault
-from ..vault import site_json
 from . import search as site_search
 from .config import RelevePluginConfig
 from .engine import running, supported
+from .nav import build_nav
 
 # A plain logger under `mkdocs.`: counted by --strict, printed as `path:line: CODE message`.
 log = logging.getLogger("mkdocs.plugins.releve")
@@ -119,6 +110,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             site_name=config.site_name,
             binder=self.config.binder is True,
             markdown_extensions=extension_map(config.markdown_extensions, config.mdx_configs),
+            docs_dir=_relative(config.docs_dir, root),
+            custom_dir=_relative(custom, root) if (custom := config.theme.custom_dir) else None,
         )
         # Admonitions without a title: "Astuce", not "Tip", on a French site.
         config.markdown_extensions.append(AdmonitionTitles(lang=self.settings.language))
@@ -163,51 +156,46 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
     # files -----------------------------------------------------------------
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        self.runbook = runbook = load_runbook(self.root, self.settings)
-        self.findings = lint_runbook(runbook, self.today, self.settings)
-        count = len(runbook.procedures)
+        """Load the model once (`SiteContent`), then add its sources, assets, generated
+        pages and data files to MkDocs' collection."""
+        self.site = site = SiteContent.load(self.root, self.settings, self.today)
+        self.runbook, self.findings = site.runbook, site.findings
+        self.coverage, self.cards = site.coverage, site.cards
+        count = len(site.runbook.procedures)
         self.settings.binder = binders_wanted(self.config.binder, count, self.serving)
         if self.config.binder == "auto" and not self.settings.binder:
             log.info(Translator(self.settings.language)("build.binders_skipped", n=count))
-        self.cards = CredentialCards(runbook, self.settings.language)
-        # Sealed parts for the Reveal button: a JSON file, never page text (not indexed).
-        vault = load_vault(self.root / self.settings.vault_file, self.settings.vault_file)
-        files.append(File.generated(config, VAULT_JSON, content=site_json(vault)))
         self._log_findings()
         self._refuse_secrets()
 
-        for proc in runbook.procedures:
+        for proc in site.runbook.procedures:
             self._add_source(files, config, proc.path, proc)
-        for client in runbook.clients.values():
+        for client in site.runbook.clients.values():
             self._add_source(files, config, client.path, client)
         for uri in self._asset_uris():
             files.append(File(uri, src_dir=str(ASSETS.parent), dest_dir=config.site_dir,
                               use_directory_urls=False))  # fmt: skip
             files.get_file_from_path(uri).abs_src_path = str(ASSETS / Path(uri).name)
-
-        end = horizon_end(self.today, self.settings.horizon)
-        self.coverage = coverage = compute(runbook, self.today, end)
-        self.history = History.of(runbook, until=self.today)  # once: every header reads it
-        ics = calendar(runbook, coverage, self.today, self.settings)
-        files.append(File.generated(config, ICS, content=ics))
-
-        generated = self._generated_uris(runbook, files)
-        for uri in generated:
+        self.history = site.history  # once: every procedure header reads it
+        # Generated pages and data files are registered first (empty), so that every link
+        # between them resolves; then their content is computed.
+        generated = [u for u in site.page_uris() if files.get_file_from_path(u) is None]
+        for uri in [*generated, *site.data_uris()]:
             files.append(File.generated(config, uri, content=""))
         url_of = self._url_of(files)
-        lang = self.settings.language
-        for uri, text in views.generated_pages(
-            runbook, self.today, lang, url_of, self.findings, coverage
-        ).items():
+        for uri, text in site.pages(url_of).items():
             if uri in generated:
                 files.get_file_from_path(uri).content_string = text
-        # The Today page's data: computed in the browser from the reader's clock.
-        start, end = today_views.window(self.today)
-        data = today_views.today_json(runbook, self.today, url_of, compute(runbook, start, end))
-        files.append(File.generated(config, today_views.TODAY_JSON, content=data))
+        for uri, content in site.data_files(url_of).items():
+            file = files.get_file_from_path(uri)
+            if isinstance(content, bytes):
+                file.content_bytes = content
+            else:
+                file.content_string = content
 
         if config.nav is None and self.config.nav:
-            config.nav = self._nav(runbook, files)
+            config.nav = build_nav(site.runbook, files, self.sources, self.settings,
+                                   self.config.nav_procedures)  # fmt: skip
         self.files = files
         return files
 
@@ -230,13 +218,6 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         rel = os.path.relpath(self.root / uri, docs) if docs != self.root else uri
         return Path(rel).as_posix()
 
-    def _generated_uris(self, runbook: Runbook, files: Files) -> list[str]:
-        uris = [HOME, SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX, *COVERAGE_PAGES,
-                today_views.TODAY_PAGE, today_views.MAINTAINERS_PAGE]  # fmt: skip
-        uris += [service_uri(s) for s in runbook.services]
-        uris += [person_uri(p) for p in runbook.team.people]
-        return [u for u in uris if files.get_file_from_path(u) is None]
-
     @staticmethod
     def _url_of(files: Files):
         def url_of(src_uri: str) -> str | None:
@@ -244,58 +225,6 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             return file.url if file is not None else None
 
         return url_of
-
-    def _nav(self, runbook: Runbook, files: Files) -> list:
-        """Dashboard, services, clients, people, then the team's own pages from docs_dir.
-
-        Past `NAV_AUTO_LIMIT` procedures (option `nav_procedures`), procedures are reached
-        from their service page and from search, not listed in the navigation: every page
-        embeds the navigation, so listing thousands of procedures would make the site grow
-        with the square of its size. Each section opens on an index page (Material's
-        `navigation.indexes`).
-        """
-        _ = Translator(self.settings.language)
-
-        def title(text: str) -> str:
-            return str(escape(text))
-
-        nav: list = [{_("nav.home"): HOME}, {_("nav.today"): today_views.TODAY_PAGE}]
-        option = self.config.nav_procedures
-        listed = option is True or (option == "auto" and len(runbook.procedures) <= NAV_AUTO_LIMIT)
-        services = [
-            {title(self.settings.service_title(s)): (
-                [{_("nav.overview"): service_uri(s)},
-                 *[{title(p.title): p.path} for p in procs]]
-                if listed else service_uri(s)
-            )}
-            for s, procs in runbook.services.items()
-        ]  # fmt: skip
-        nav.append({_("nav.services"): [SERVICES_INDEX, *services]})
-        clients = client_order(runbook.clients.values())
-        nav.append({_("nav.clients"): [CLIENTS_INDEX, *[{title(c.name): c.path} for c in clients]]})
-        people = runbook.team.in_order()
-        nav.append(
-            {_("nav.people"): [PEOPLE_INDEX, *[{title(p.name): person_uri(p.id)} for p in people]]}
-        )
-        nav.append(
-            {_("nav.coverage"): [
-                {_("coverage.matrix_title"): MATRIX},
-                {_("coverage.gaps_title"): GAPS},
-                {_("coverage.risks_title"): RISKS},
-            ]}
-        )  # fmt: skip
-        nav.append({_("nav.maintainers"): today_views.MAINTAINERS_PAGE})
-        own = [
-            f.src_uri
-            for f in files.documentation_pages()
-            if f.src_uri not in self.sources
-            and f.abs_src_path is not None
-            and f.src_uri not in (HOME, today_views.TODAY_PAGE, today_views.MAINTAINERS_PAGE)
-            and not f.src_uri.startswith(("services/", "people/", "clients/"))
-        ]
-        if own:
-            nav.append({_("nav.team_pages"): sorted(own)})
-        return nav
 
     def _log_findings(self) -> None:
         """Errors as warnings (counted by --strict), others as info; every finding with -v.
@@ -308,24 +237,19 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             log.log(logging.WARNING if severity == ERROR else logging.INFO, line)
 
     def _refuse_unsafe_links(self, config: MkDocsConfig) -> None:
-        """Before MkDocs walks docs_dir: no symbolic link may lead outside the runbook."""
-        s = self.settings
-        starts = [Path(config.docs_dir)]
-        starts += [self.root / name for name in (s.procedures_dir, s.clients_dir, s.team_file,
-                                                 s.vault_file)]  # fmt: skip
-        if config.theme.custom_dir:
-            starts.append(Path(config.theme.custom_dir))
-        unsafe = unsafe_links(self.root, starts)
+        """Before MkDocs walks docs_dir: no symbolic link in the runbook's files (docs_dir,
+        sources, team, vault, overrides...: `core/files.py`) may lead outside the runbook."""
+        unsafe = unsafe_links(self.root, RunbookFiles.of(self.root, self.settings).paths(self.root))
         if unsafe:
-            _ = Translator(s.language)
+            _ = Translator(self.settings.language)
             raise PluginError(_("build.unsafe_links", paths=", ".join(unsafe)))
 
     def _refuse_secrets(self) -> None:
         """Never publish a page that holds a plaintext secret, strict or not."""
-        secrets = {f.path for f in self.findings if f.code == "RB009" and f.severity == ERROR}
+        secrets = self.site.secret_paths()
         if secrets:
             _ = Translator(self.settings.language)
-            raise PluginError(_("build.secrets", paths=", ".join(sorted(secrets))))
+            raise PluginError(_("build.secrets", paths=", ".join(secrets)))
 
     # pages -----------------------------------------------------------------
     def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -426,16 +350,15 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
     # serve -----------------------------------------------------------------
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder):
-        for name in (self.settings.procedures_dir, self.settings.clients_dir,
-                     self.settings.team_file, self.settings.vault_file):  # fmt: skip
-            path = self.root / name
+        """Rebuild on a change to any of the runbook's files (MkDocs watches only docs_dir
+        and mkdocs.yml; watching a path twice is counted, not doubled)."""
+        for path in RunbookFiles.of(self.root, self.settings).paths(self.root):
             if path.exists():
                 server.watch(str(path))
         return server
 
 
 BINDER_AUTO_LIMIT = 200
-NAV_AUTO_LIMIT = 200
 LOG_LIMIT = 20  # findings printed by a build without -v
 
 
@@ -453,6 +376,15 @@ def binders_wanted(option: bool | str, procedures: int, serving: bool) -> bool:
     if option == "auto":
         return not serving and procedures <= BINDER_AUTO_LIMIT
     return bool(option)
+
+
+def _relative(folder: str, root: Path) -> str:
+    """A folder MkDocs resolved (absolute) as the settings write it: relative to the root."""
+    path = Path(folder)
+    for candidate in (path, path.parent.resolve() / path.name):  # the root is resolved
+        if candidate.is_relative_to(root):
+            return candidate.relative_to(root).as_posix() or "."
+    return path.as_posix()  # outside the runbook: kept, so the link check refuses it
 
 
 def _after_title(html: str, card: str) -> str:

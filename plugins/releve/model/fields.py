@@ -13,6 +13,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+from ..core.days import FIRST_DAY, LAST_DAY
 from ..core.findings import Finding
 from .types import Pos
 
@@ -24,7 +25,7 @@ ID_RE = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_ID - 1}}}\Z")
 
 # Dates a runbook can mean. Far outside, date arithmetic (a review due `review_every` days
 # later, a horizon) overflows; such a value is a typo, reported as one.
-MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2999, 12, 31)
+MIN_DATE, MAX_DATE = FIRST_DAY, LAST_DAY
 MAX_INT = 100_000  # days, counts: past this, a number in a runbook is a typo
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from ..core.findings import Finding, has_control, printable, sort_findings
 from ..core.settings import Settings, load_settings
 from .clients import parse_client
-from .credentials import parse_credentials
+from .credentials import credentials_of, load_vault
 from .procedures import parse_procedure
 from .records import parse_records
 from .sources import rel
@@ -75,7 +75,7 @@ def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
         seen[proc.id] = proc.path
         procedures.append(proc)
 
-    credentials = parse_credentials(root, root / settings.vault_file, findings)
+    vault = load_vault(root, root / settings.vault_file, findings)
     records = parse_records(root, root / settings.records_dir, findings)
     _drills_from_records(procedures, records)
     return Runbook(
@@ -83,8 +83,9 @@ def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
         team=team,
         procedures=procedures,
         clients=clients,
-        credentials=credentials,
+        credentials=credentials_of(vault),
         records=records,
         findings=sort_findings(findings),
         config=settings,
+        vault=vault,
     )

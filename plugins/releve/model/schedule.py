@@ -25,20 +25,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-WEEKDAY_NAMES: dict[str, int] = {}
-for _index, _names in enumerate(
-    (
-        ("mon", "monday", "lun", "lundi"),
-        ("tue", "tuesday", "mar", "mardi"),
-        ("wed", "wednesday", "mer", "mercredi"),
-        ("thu", "thursday", "jeu", "jeudi"),
-        ("fri", "friday", "ven", "vendredi"),
-        ("sat", "saturday", "sam", "samedi"),
-        ("sun", "sunday", "dim", "dimanche"),
-    )
-):
-    for _name in _names:
-        WEEKDAY_NAMES[_name] = _index
+from ..core.days import weekday
 
 ORDINALS = {
     "first": 1, "1st": 1, "premier": 1, "premiere": 1, "première": 1, "1er": 1, "1re": 1,
@@ -150,7 +137,7 @@ def _words(text: str) -> list[str]:
 def _weekdays(words: list[str], part: str) -> tuple[int, ...]:
     out = []
     for word in words:
-        day = WEEKDAY_NAMES.get(word.rstrip("."))
+        day = weekday(word)
         if day is None:
             raise ScheduleError(part)
         out.append(day)
@@ -161,8 +148,8 @@ def _weekdays(words: list[str], part: str) -> tuple[int, ...]:
 
 def _month_spec(kind: str, words: list[str], part: str) -> Rule:
     """`7, 14` / `last` / `first mon` / `last fri` after monthly or quarterly."""
-    if len(words) == 2 and words[0] in ORDINALS and words[1].rstrip(".") in WEEKDAY_NAMES:
-        return Rule(kind, weekdays=(WEEKDAY_NAMES[words[1].rstrip(".")],), nth=ORDINALS[words[0]])
+    if len(words) == 2 and words[0] in ORDINALS and weekday(words[1]) is not None:
+        return Rule(kind, weekdays=(weekday(words[1]),), nth=ORDINALS[words[0]])
     days = []
     for word in words:
         if word in LAST:

@@ -6,10 +6,11 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
+from ..core.days import weekday
 from ..core.findings import Finding
 from .fields import Fields, date_in_range
 from .sources import read_text
-from .types import WEEKDAYS, Absence, Person, Pos, Team
+from .types import Absence, Person, Pos, Team
 from .yamlsource import load_yaml
 
 TEAM_KEYS = {"workdays", "holidays", "people", "absences", "roles", "escalation"}
@@ -39,10 +40,11 @@ def parse_team(root: Path, path: Path, findings: list[Finding]) -> Team:
 
     days = f.text_list("workdays")
     if days:
-        bad = [d for d in days if d.lower()[:3] not in WEEKDAYS]
-        if bad:
-            f.wrong_type("workdays", "mon, tue, wed, thu, fri, sat, sun")
-        team.workdays = tuple(sorted({WEEKDAYS.index(d.lower()[:3]) for d in days if d not in bad}))
+        # The names schedules read too (`weekly lundi`): English or French, full or short.
+        known = [weekday(d) for d in days]
+        if None in known:
+            f.wrong_type("workdays", "mon, tue, wed, thu, fri, sat, sun (or lun ... dim)")
+        team.workdays = tuple(sorted({d for d in known if d is not None}))
     holidays = set()
     for index, value in f.items("holidays"):
         if isinstance(value, date) and not isinstance(value, datetime) and date_in_range(value):

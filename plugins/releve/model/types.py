@@ -15,9 +15,9 @@ from pathlib import Path
 from ..core.findings import Finding
 from ..core.order import ids_in_name_order, people_order, procedure_order
 from .schedule import ON_DEMAND, Schedule
+from .vault_meta import VaultMeta
 
 PRIORITIES = ("urgent", "important", "planned")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
@@ -237,6 +237,11 @@ class Runbook:
     records: list[Record] = field(default_factory=list)  # in date order
     findings: list[Finding] = field(default_factory=list)
     config: object | None = None  # the Settings used to load it
+    vault: VaultMeta = field(default_factory=VaultMeta)  # clear metadata only, never a value
+
+    def holders(self, audience: str) -> list[str]:
+        """Who can open an audience's credentials: the vault's one rule (`vault_meta`)."""
+        return self.vault.holders(audience)
 
     def procedure(self, proc_id: str) -> Procedure | None:
         return next((p for p in self.procedures if p.id == proc_id), None)

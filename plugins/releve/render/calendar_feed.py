@@ -16,28 +16,17 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
+from ..core.days import day_runs
 from ..core.order import procedure_order
 from ..core.settings import Settings
 from ..coverage.agenda import Day, day_of
-from ..coverage.compute import Coverage, compute
+from ..coverage.compute import Coverage, coverage_over
 from ..i18n import Translator
 from ..model import Runbook
 from ..upkeep.deadlines import REVIEW, drill_due, review_due
 
 EPOCH = date(2020, 1, 1)
 DOMAIN = "releve"
-
-
-def _runs(days: list[date], team_days: list[date]) -> list[tuple[date, date]]:
-    """Group days into runs of consecutive working days."""
-    index = {d: i for i, d in enumerate(team_days)}
-    runs: list[tuple[date, date]] = []
-    for day in days:
-        if runs and index.get(day, -2) == index.get(runs[-1][1], -5) + 1:
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs
 
 
 def _event(uid: str, summary: str, start: date, end: date, stamp: datetime, seq: int,
@@ -114,7 +103,10 @@ def agenda_calendar(runbook: Runbook, days: list[Day], today: date, settings: Se
     return cal.to_ical()
 
 
-def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settings) -> bytes:
+def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settings,
+             known: Coverage | None = None) -> bytes:  # fmt: skip
+    """The coverage feed; `known`, a coverage over a longer period, spares recomputing
+    each absence inside it."""
     _ = Translator(settings.language)
     cal, stamp, seq = _calendar("coverage", _("coverage.feed_name"), today, settings)
     name_of = runbook.team.name_of
@@ -124,7 +116,7 @@ def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settin
         if absence.end < coverage.start - timedelta(days=366):
             continue
         who = name_of(absence.person)
-        during = compute(runbook, absence.start, absence.end)
+        during = coverage_over(runbook, absence.start, absence.end, known or coverage)
         lines = []
         for proc in procedures:
             if absence.person != proc.owner:
@@ -154,7 +146,7 @@ def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settin
 
     for proc_id, days in sorted(coverage.gaps.items()):
         proc = coverage.procedures[proc_id]
-        for start, end in _runs(days, coverage.days):
+        for start, end in day_runs(days, coverage.days):  # a weekend does not split a gap
             cal.add_component(
                 _event(
                     f"gap-{proc_id}-{start.isoformat()}",

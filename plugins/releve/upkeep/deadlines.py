@@ -13,9 +13,10 @@ On the due day itself it is due today, "soon", not yet overdue; this is what
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Protocol
 
+from ..core.days import add_days
 from ..core.settings import Settings
 from ..model import Procedure
 
@@ -48,14 +49,6 @@ class Rotating(Protocol):
     def rotated(self) -> date | None: ...
     @property
     def rotate_every(self) -> int | None: ...
-
-
-def add_days(day: date, days: int) -> date:
-    """`day` plus `days`, saturating at the last representable date."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return date.max
 
 
 def is_overdue(due: date | None, today: date) -> bool:

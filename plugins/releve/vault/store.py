@@ -11,42 +11,51 @@ A format-1 file is read into the same structures (its passphrase slots become
 `Audience.legacy`, its fields have no generation); `releve vault migrate` turns it
 into format 2 one holder at a time, so a format-2 file may still carry format-1
 slots and fields until every holder has migrated.
+
+Reading builds on the model's parser (`model/vault_parse.py`), which checks the whole
+file and reads its clear metadata, so the lint and these commands agree on what a valid
+vault is; this module adds what only the commands need: the sealed bytes, the text of
+each block (for the byte-identical round trip) and writing. `Vault.meta()` gives an
+in-memory vault back to the model's rules (holders, key generations, RB019).
 """
 
 from __future__ import annotations
 
-import binascii
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..core import atomic
 from ..core.findings import Finding
+from ..model.fields import ID_RE as ID_RE  # the model's ids, for ops to check arguments
 from ..model.types import Pos
-from ..model.yamlsource import load_yaml
+from ..model.vault_meta import (
+    SECTIONS,
+    AudienceMeta,
+    CredentialMeta,
+    PersonMeta,
+    VaultMeta,
+    audience_holders,
+    current_holders,
+    legacy_valid,
+    pending_migration,
+)
+from ..model.vault_parse import FIELD_RE as FIELD_RE
+from ..model.vault_parse import read_vault
+from ..model.vault_parse import unb64 as unb64_or_none
 from .crypto import (
     FORMAT_VERSION,
-    KEY_BYTES,
     LEGACY_VERSION,
-    NONCE_BYTES,
-    PRIVATE_BYTES,
-    PUBLIC_BYTES,
-    SALT_BYTES,
-    TAG_BYTES,
     Enrolment,
     Sealed,
     Slot,
     Wrap,
     b64,
-    unb64,
 )
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-FIELD_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 HEADER = (
     "# Sealed credentials (Relève vault format 2): edit only with `releve vault ...`.\n"
     "# Clear: ids, labels, URLs, audiences, holders, public keys, rotation dates.\n"
@@ -84,18 +93,20 @@ class Audience:
     legacy: dict[str, Slot] = field(default_factory=dict)  # person -> slot (format 1)
 
     def legacy_valid(self) -> bool:
-        """Format-1 slots hold generation 1 (or the pre-migration key); a revoke drops them,
-        so beside a later generation they are leftovers of a merge and open nothing."""
-        return self.generation in (None, 1)
+        """Whether the format-1 slots still open anything (the model's rule)."""
+        return legacy_valid(self.generation)
 
     def current(self) -> list[str]:
         """People holding a wrap of the current generation."""
-        return sorted(p for p, w in self.slots.items() if w.generation == self.generation)
+        return current_holders(self.generation, self.wrap_generations())
 
     def holders(self) -> list[str]:
-        """Everyone who can open this audience's values: current wraps and valid legacy slots."""
-        legacy = set(self.legacy) if self.legacy_valid() else set()
-        return sorted(set(self.current()) | legacy)
+        """Everyone who can open this audience's values (the model's rule)."""
+        return audience_holders(self.generation, self.wrap_generations(), self.legacy)
+
+    def wrap_generations(self) -> dict[str, int]:
+        """Person -> generation of her wrap."""
+        return {person: wrap.generation for person, wrap in self.slots.items()}
 
 
 @dataclass
@@ -123,11 +134,37 @@ class Vault:
 
     def legacy_holders(self) -> dict[str, list[str]]:
         """Person -> audiences where she still holds a format-1 slot (who must migrate)."""
-        out: dict[str, list[str]] = {}
-        for name, aud in self.audiences.items():
-            for person in aud.legacy:
-                out.setdefault(person, []).append(name)
-        return {person: sorted(auds) for person, auds in sorted(out.items())}
+        return pending_migration({name: aud.legacy for name, aud in self.audiences.items()})
+
+    def meta(self) -> VaultMeta:
+        """This vault's clear metadata, for the model's rules (`model/vault_meta.py`): what
+        was read, or what an operation changed in memory."""
+        return VaultMeta(
+            path=self.path,
+            version=self.version,
+            people={p: PersonMeta(e.public, e.iterations) for p, e in self.people.items()},
+            audiences={
+                name: AudienceMeta(
+                    aud.generation,
+                    aud.wrap_generations(),
+                    {person: slot.iterations for person, slot in aud.legacy.items()},
+                )
+                for name, aud in self.audiences.items()
+            },
+            credentials={
+                e.id: CredentialMeta(
+                    e.id,
+                    e.label,
+                    e.audience,
+                    e.url,
+                    e.rotated,
+                    fields={name: sealed.generation for name, sealed in e.fields.items()},
+                )
+                for e in self.credentials.values()
+            },
+            problems=list(self.problems),
+            positions=self.positions,
+        )
 
 
 # --- plain data: what YAML holds ------------------------------------------------
@@ -190,144 +227,9 @@ def audience_plain(aud: Audience, version: int = FORMAT_VERSION) -> dict[str, An
 # --- reading --------------------------------------------------------------------
 
 
-def _positive(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
-
-
-class _Reader:
-    def __init__(self, path: str, positions: dict[str, tuple[int, int]]) -> None:
-        self.path = path
-        self.positions = positions
-        self.problems: list[Finding] = []
-
-    def problem(self, at: str, key: str, **args: Any) -> None:
-        line, column = self.positions.get(at, (1, 1))
-        self.problems.append(Finding("RB008", self.path, line, column, key, args))
-
-    def blob(self, where: str, value: Any, size: int | None = None, minimum: int = 0) -> bytes:
-        try:
-            data = unb64(value) if isinstance(value, str) else None
-        except (binascii.Error, ValueError):
-            data = None
-        if data is None or (size is not None and len(data) != size) or len(data) < minimum:
-            self.problem(where, "vault.bad_blob", where=where)
-            return b""
-        return data
-
-    def slot(self, where: str, value: Any) -> Slot | None:
-        if not isinstance(value, dict) or set(value) != {"iterations", "salt", "nonce", "key"}:
-            self.problem(where, "vault.bad_slot", where=where)
-            return None
-        if not _positive(value["iterations"]):
-            self.problem(where, "vault.bad_slot", where=where)
-            return None
-        return Slot(
-            value["iterations"],
-            self.blob(f"{where}.salt", value["salt"], SALT_BYTES),
-            self.blob(f"{where}.nonce", value["nonce"], NONCE_BYTES),
-            self.blob(f"{where}.key", value["key"], KEY_BYTES + TAG_BYTES),
-        )
-
-    def wrap(self, where: str, value: Any) -> Wrap | None:
-        keys = {"generation", "ephemeral", "nonce", "key"}
-        if not isinstance(value, dict) or set(value) != keys or not _positive(value["generation"]):
-            self.problem(where, "vault.bad_wrap", where=where)
-            return None
-        return Wrap(
-            value["generation"],
-            self.blob(f"{where}.ephemeral", value["ephemeral"], PUBLIC_BYTES),
-            self.blob(f"{where}.nonce", value["nonce"], NONCE_BYTES),
-            self.blob(f"{where}.key", value["key"], KEY_BYTES + TAG_BYTES),
-        )
-
-    def enrolment(self, where: str, value: Any) -> Enrolment | None:
-        keys = {"public", "iterations", "salt", "nonce", "private"}
-        if not isinstance(value, dict) or set(value) != keys or not _positive(value["iterations"]):
-            self.problem(where, "vault.bad_person", where=where)
-            return None
-        return Enrolment(
-            self.blob(f"{where}.public", value["public"], PUBLIC_BYTES),
-            value["iterations"],
-            self.blob(f"{where}.salt", value["salt"], SALT_BYTES),
-            self.blob(f"{where}.nonce", value["nonce"], NONCE_BYTES),
-            self.blob(f"{where}.private", value["private"], PRIVATE_BYTES + TAG_BYTES),
-        )
-
-    def sealed(
-        self, where: str, cred_id: str, name: Any, value: Any, version: int
-    ) -> Sealed | None:
-        keys = set(value) if isinstance(value, dict) else set()
-        ok = FIELD_RE.fullmatch(str(name)) and keys in (
-            {"nonce", "value"},
-            {"generation", "nonce", "value"} if version >= FORMAT_VERSION else set(),
-        )
-        if ok and "generation" in keys and not _positive(value["generation"]):
-            ok = False
-        if not ok:
-            self.problem(where, "vault.bad_field", id=cred_id, field=name)
-            return None
-        return Sealed(
-            self.blob(f"{where}.nonce", value["nonce"], NONCE_BYTES),
-            self.blob(f"{where}.value", value["value"], minimum=TAG_BYTES),
-            value.get("generation"),
-        )
-
-    def audience(self, where: str, name: str, spec: Any, version: int) -> Audience | None:
-        allowed = {"slots"} if version == LEGACY_VERSION else {"generation", "slots", "legacy"}
-        if not isinstance(spec, dict) or not set(spec) <= allowed:
-            self.problem(where, "vault.bad_audience", audience=name)
-            return None
-        slots, legacy = spec.get("slots"), spec.get("legacy")
-        generation = spec.get("generation")
-        if not isinstance(slots, dict | None) or not isinstance(legacy, dict | None):
-            self.problem(where, "vault.bad_audience", audience=name)
-            return None
-        if generation is not None and not _positive(generation):
-            self.problem(f"{where}.generation", "vault.bad_generation", audience=name)
-            return None
-        if version >= FORMAT_VERSION and slots and generation is None:
-            self.problem(where, "vault.bad_generation", audience=name)
-            return None
-        aud = Audience(generation)
-        if version == LEGACY_VERSION:
-            legacy, slots = slots, None
-        for person, value in (slots or {}).items():
-            wrap = self.wrap(f"{where}.slots.{person}", value)
-            if wrap is not None:
-                aud.slots[str(person)] = wrap
-        for person, value in (legacy or {}).items():
-            slot = self.slot(f"{where}.{'slots' if version == 1 else 'legacy'}.{person}", value)
-            if slot is not None:
-                aud.legacy[str(person)] = slot
-        return aud
-
-    def entry(self, cred_id: str, value: Any, version: int) -> Entry | None:
-        where = f"credentials.{cred_id}"
-        if not isinstance(value, dict):
-            self.problem(where, "vault.bad_entry", id=cred_id)
-            return None
-        label, audience, url = value.get("label"), value.get("audience"), value.get("url")
-        rotated = value.get("rotated")
-        ok = isinstance(label, str) and label.strip()
-        ok = ok and isinstance(audience, str) and ID_RE.fullmatch(audience)
-        ok = ok and (url is None or isinstance(url, str))
-        ok = ok and (
-            rotated is None or (isinstance(rotated, date) and not hasattr(rotated, "hour"))
-        )
-        if not ok:
-            self.problem(where, "vault.bad_entry", id=cred_id)
-            return None
-        fields: dict[str, Sealed] = {}
-        raw_fields = value.get("fields")
-        if not isinstance(raw_fields, dict) or not raw_fields:
-            self.problem(where, "vault.no_fields", id=cred_id)
-            raw_fields = {}
-        for name, sealed in raw_fields.items():
-            got = self.sealed(f"{where}.fields.{name}", cred_id, name, sealed, version)
-            if got is not None:
-                fields[str(name)] = got
-        extra = {k: v for k, v in value.items() if k not in ENTRY_KEYS}
-        return Entry(cred_id, label, audience, url, rotated, fields, extra)
+def _bytes(value: Any) -> bytes:
+    """The sealed bytes of an item the parser checked; b"" for one it reported."""
+    return unb64_or_none(value) or b""
 
 
 def _blocks(text: str, positions: dict[str, tuple[int, int]], section: str) -> dict[str, str]:
@@ -353,36 +255,17 @@ def _blocks(text: str, positions: dict[str, tuple[int, int]], section: str) -> d
     return out
 
 
-SECTIONS = ("people", "audiences", "credentials")
-
-
 def parse(text: str, path: str = "vault.yml") -> Vault:
-    """Parse vault text; problems (with lines) are collected, never raised."""
-    doc = load_yaml(text)
-    reader = _Reader(path, doc.positions)
-    reader.problems.extend(
-        Finding("RB008", path, p.line, p.column, p.key, p.args) for p in doc.problems
-    )
-    vault = Vault(path=path, problems=reader.problems, positions=doc.positions)
+    """Parse vault text with the model's parser (`read_vault`), then take the sealed bytes
+    and the text of each block; problems (with lines) are collected, never raised."""
+    meta, doc = read_vault(text, path)
+    vault = Vault(path=path, problems=list(meta.problems), positions=doc.positions)
+    if meta.version is None:
+        return vault
+    vault.version = version = meta.version
     data = doc.data
-    if data is None:
-        return vault
-    if not isinstance(data, dict):
-        reader.problem("", "vault.not_mapping")
-        return vault
-    version = data.get("version")
-    if version not in (LEGACY_VERSION, FORMAT_VERSION) or isinstance(version, bool):
-        reader.problem("version", "vault.bad_version", version=version)
-        return vault
-    vault.version = version
     sections = SECTIONS if version == FORMAT_VERSION else SECTIONS[1:]
-    for key in data:
-        if key != "version" and key not in sections:
-            reader.problem(key, "vault.unknown_key", key=key)
-    raw = {name: data.get(name) or {} for name in sections}
-    if not all(isinstance(value, dict) for value in raw.values()):
-        reader.problem("", "vault.not_mapping")
-        return vault
+    raw = {name: data.get(name) if isinstance(data.get(name), dict) else {} for name in sections}
 
     lines = text.splitlines(keepends=True)
     first_top = min((pos[0] for k, pos in doc.positions.items() if "." not in k), default=1)
@@ -393,32 +276,47 @@ def parse(text: str, path: str = "vault.yml") -> Vault:
         if key in blocks[section]:
             vault.original[(section, key)] = (blocks[section][key], plain)
 
-    for person, value in raw.get("people", {}).items():
-        where = f"people.{person}"
-        if not ID_RE.fullmatch(str(person)):
-            reader.problem(where, "vault.bad_person", where=where)
+    for person, enrolment in meta.people.items():
+        value = raw["people"][person]
+        vault.people[person] = Enrolment(
+            enrolment.public,
+            enrolment.iterations,
+            _bytes(value["salt"]),
+            _bytes(value["nonce"]),
+            _bytes(value["private"]),
+        )
+        keep("people", person, value)
+    for name, audience in meta.audiences.items():
+        spec = raw["audiences"][name]
+        wraps = spec.get("slots") or {}
+        slots = (wraps if version == LEGACY_VERSION else spec.get("legacy")) or {}
+        aud = Audience(audience.generation)
+        for person in audience.slots:
+            w = wraps[person]
+            aud.slots[person] = Wrap(
+                w["generation"], _bytes(w["ephemeral"]), _bytes(w["nonce"]), _bytes(w["key"])
+            )
+        for person in audience.legacy:
+            s = slots[person]
+            aud.legacy[person] = Slot(
+                s["iterations"], _bytes(s["salt"]), _bytes(s["nonce"]), _bytes(s["key"])
+            )
+        vault.audiences[name] = aud
+        keep("audiences", name, spec)
+    for cred_id, cred in meta.credentials.items():
+        if not cred.readable:
             continue
-        enrolment = reader.enrolment(where, value)
-        if enrolment is not None:
-            vault.people[str(person)] = enrolment
-            keep("people", str(person), value)
-    for name, spec in raw["audiences"].items():
-        where = f"audiences.{name}"
-        if not ID_RE.fullmatch(str(name)):
-            reader.problem(where, "vault.bad_audience", audience=name)
-            continue
-        aud = reader.audience(where, str(name), spec, version)
-        if aud is not None:
-            vault.audiences[str(name)] = aud
-            keep("audiences", str(name), spec)
-    for cred_id, value in raw["credentials"].items():
-        if not ID_RE.fullmatch(str(cred_id)):
-            reader.problem(f"credentials.{cred_id}", "vault.bad_id", id=cred_id)
-            continue
-        entry = reader.entry(str(cred_id), value, version)
-        if entry is not None:
-            vault.credentials[entry.id] = entry
-            keep("credentials", entry.id, value)
+        value = raw["credentials"][cred_id]
+        sealed = value.get("fields") or {}
+        fields = {
+            name: Sealed(_bytes(sealed[name]["nonce"]), _bytes(sealed[name]["value"]), generation)
+            for name, generation in cred.fields.items()
+        }
+        extra = {k: v for k, v in value.items() if k not in ENTRY_KEYS}
+        vault.credentials[cred_id] = Entry(cred_id, value["label"], value["audience"],
+                                           value.get("url"), value.get("rotated"), fields,
+                                           extra)  # fmt: skip
+        keep("credentials", cred_id, value)
     return vault
 
 
@@ -532,27 +430,6 @@ def insert_sorted(mapping: dict[str, Any], key: str, value: Any) -> dict[str, An
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a crash leaves either the old file or the new one."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    """Write `text` to `path` so that a crash leaves either the old file or the new one
+    (Relève's one atomic write, `core/atomic.py`)."""
+    atomic.write_atomic(path, text)

@@ -20,29 +20,12 @@ from ...core.settings import Settings
 from ...model import Pos, Procedure, Runbook
 from ...model.clients import CLIENT_KEYS, CONTACT_KEYS, CONTRACT_KEYS
 from ...model.procedures import PROCEDURE_KEYS
+from ...model.refs import FENCED, inline_references
 from ...model.team import ABSENCE_KEYS, PERSON_KEYS, TEAM_KEYS
 from ...upkeep.deadlines import drill_due, review_due
 from ..codes import DEFAULT_SEVERITY
 
 Rule = Callable[[Runbook, date, Settings], Iterable[Finding]]
-
-CRED_REF = re.compile(r"\[\[cred:([^\]\s]*)\]\]")
-_FENCED = re.compile(r"^[ \t]*(```|~~~).*?(?:^[ \t]*\1[^\n]*$|\Z)", re.M | re.S)
-_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
-
-
-def outside_code(markdown: str) -> str:
-    """The text with fenced blocks and code spans blanked, offsets and lines kept.
-
-    `[[cred:ID]]` inside code is an example, not a reference: the site shows it as is.
-    """
-    if "`" not in markdown and "~~~" not in markdown:
-        return markdown
-
-    def blank(match: re.Match[str]) -> str:
-        return re.sub(r"[^\n]", " ", match.group(0))
-
-    return _CODE_SPAN.sub(blank, _FENCED.sub(blank, markdown))
 
 
 def finding(code: str, pos: Pos, message: str, /, **args: object) -> Finding:
@@ -61,13 +44,6 @@ def _described(runbook: Runbook) -> Iterator[Procedure]:
     """Procedures with a readable front-matter: for the others the model already reported
     why, and rules about missing fields would only pile up on that finding."""
     return (proc for proc in runbook.procedures if proc.meta)
-
-
-def _line_of(text: str, index: int) -> tuple[int, int]:
-    """0-based line and 1-based column of a character index in `text`."""
-    line = text.count("\n", 0, index)
-    start = text.rfind("\n", 0, index) + 1
-    return line, index - start + 1
 
 
 def rb001_no_backup(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:
@@ -158,15 +134,11 @@ def rb005_unknown_credential(
                 yield finding(
                     "RB005", proc.pos_of("credentials", index), key, credential=cred, vault=vault
                 )
+    # Inline references as the site and the binder see them (model/refs.py): not in code.
     pages: list = [*runbook.procedures, *runbook.clients.values()]
     for page in pages:
-        if "[[cred:" not in page.body:
-            continue
-        for match in CRED_REF.finditer(outside_code(page.body)):
-            cred = match.group(1).strip()
+        for cred, pos in inline_references(page):
             if cred not in runbook.credentials:
-                line, column = _line_of(page.body, match.start())
-                pos = Pos(page.path, page.body_line + line, column)
                 yield finding("RB005", pos, key, credential=cred, vault=vault)
 
 
@@ -218,7 +190,7 @@ def prose(markdown: str) -> str:
     A page's length is its prose (RB012): a long log excerpt or script in a code block
     is reference material, not steps to read.
     """
-    return _COMMENT.sub(" ", _FENCED.sub(" ", markdown))
+    return _COMMENT.sub(" ", FENCED.sub(" ", markdown))
 
 
 def count_words(markdown: str) -> int:

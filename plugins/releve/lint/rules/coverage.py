@@ -41,7 +41,7 @@ def rb017(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding
 
     On a day she does the task she cannot open it: the cover rule passes her over.
     """
-    holders = {c.audience: set(c.holders) for c in runbook.credentials.values()}
+    holders = {a: set(runbook.holders(a)) for a in runbook.vault.audiences}
     for proc in runbook.procedures:
         if not needed_audiences(runbook, proc):
             continue

@@ -25,7 +25,8 @@ from ...core.findings import Finding
 from ...core.md_extensions import list_extensions, nested_indent
 from ...core.settings import Settings
 from ...model import Pos, Runbook
-from .content import _described, finding, outside_code
+from ...model.refs import outside_code
+from .content import _described, finding
 
 MARKER = r"(?:\d{1,9}[.)]|[-*+])[ \t]+\S"
 # A cheap filter: a marker line right after a non-blank line.

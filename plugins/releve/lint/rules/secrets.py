@@ -37,6 +37,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
+from ...core.files import RunbookFiles
 from ...core.findings import Finding
 from ...core.settings import Settings
 from ...model import Pos, Runbook
@@ -553,7 +554,9 @@ def _scalars(value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
 
 
 def rb009(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding]:
-    """Everything the site publishes: pages, team.yml, docs/, vault labels and URLs."""
+    """Everything the site publishes: pages, team.yml, docs/ (and records/), vault labels
+    and URLs. The folders are the runbook's file list (`core/files.py`), which `releve
+    diff` exports too: both see the same secrets."""
     pages: list = [*runbook.procedures, *runbook.clients.values()]
     for page in pages:
         for pos, kind in _meta_hits(page):
@@ -563,11 +566,13 @@ def rb009(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding
             yield finding("RB009", pos, f"lint.secret.{hit.kind}")
     root = runbook.root
     # team.yml whole: names, roles, absence notes and any other field reach people pages.
-    files = [root / settings.team_file]
-    docs = root / settings.docs_dir
-    if docs.is_dir() and docs.resolve() != root.resolve():
-        files += [p for p in walk_files(root, docs) if _published_text(p)]
-    for path in files:
+    listed = RunbookFiles.of(root, settings)
+    files = [root / listed.team]
+    for name in listed.scanned:
+        folder = root / name
+        if folder.is_dir() and folder.resolve() != root.resolve():
+            files += [p for p in walk_files(root, folder) if _published_text(p)]
+    for path in dict.fromkeys(files):
         yield from _file_hits(root, path)
     for cred in runbook.credentials.values():
         for text in (cred.label, cred.url or ""):

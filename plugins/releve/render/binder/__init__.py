@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...core.atomic import write_atomic
 from ...core.settings import Settings
 from ...model import Runbook
 from .assemble import ALL, CLIENT, PERSON, Binder, UnknownSubject, for_all, for_client, for_person
@@ -42,7 +43,7 @@ def write(
     bodies: BodyRenderer | None = None,
     left_out: set[str] | None = None,
 ) -> Path:
-    """Write `binder` to `target`: print-ready HTML when it ends in .html, else PDF.
+    """Write `binder` to `target`, atomically: print-ready HTML when it ends in .html, else PDF.
 
     The source files whose images or styles were left out of the PDF (never fetched)
     are added to `left_out`, for one warning each.
@@ -51,9 +52,7 @@ def write(
     html = render_html(runbook, binder, settings, revision, bodies)
     if target.suffix.lower() in (".html", ".htm"):
         # The HTML keeps the tags; its Content-Security-Policy stops a browser loading them.
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-        return target
+        return write_atomic(target, html)
     urls: list[str] = []
     write_pdf(html, target, urls)
     if urls and left_out is not None:

@@ -14,6 +14,8 @@ import logging
 import re
 from pathlib import Path
 
+from ...core.atomic import write_atomic
+
 # WeasyPrint logs every CSS property it ignores; keep the CLI and the build quiet.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -63,16 +65,20 @@ def _fetcher(left_out: list[str]):
 
 
 def write_pdf(html: str, target: Path, left_out: list[str] | None = None) -> Path:
-    """Lay out `html` and write the PDF to `target` (its folder is created); return it.
+    """Lay out `html` and write the PDF to `target` atomically (its folder is created).
 
     Every resource URL the HTML asks for is refused and appended to `left_out`.
     """
+    return write_atomic(target, pdf_bytes(html, left_out))
+
+
+def pdf_bytes(html: str, left_out: list[str] | None = None) -> bytes:
+    """The PDF of `html`; every resource URL it asks for is refused, appended to `left_out`."""
     # Imported here: WeasyPrint takes most of a second to load, and a build without
     # binders (`binder: false`, serve, large runbooks) must not pay for it.
     from weasyprint import HTML
 
     refused: list[str] = [] if left_out is None else left_out
-    target.parent.mkdir(parents=True, exist_ok=True)
     quiet = _Quiet(refused)
     logger = logging.getLogger("weasyprint")  # WeasyPrint logs through this one logger
     logger.addFilter(quiet)
@@ -82,9 +88,8 @@ def write_pdf(html: str, target: Path, left_out: list[str] | None = None) -> Pat
     enabled = gc.isenabled()
     gc.disable()
     try:
-        HTML(string=html, url_fetcher=_fetcher(refused)).write_pdf(target)
+        return HTML(string=html, url_fetcher=_fetcher(refused)).write_pdf()
     finally:
         if enabled:
             gc.enable()
         logger.removeFilter(quiet)
-    return target

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ...core.atomic import write_atomic
 from ...core.settings import Settings
 from ...model import Runbook
 from ...model.fields import is_id
@@ -75,9 +76,8 @@ def _run(job: Job, site_dir: str) -> tuple[str, list[str]]:
     bodies = _STATE["bodies"]
     html = render_html(runbook, book, settings, _STATE["revision"], bodies)
     target = Path(site_dir) / job.uri
-    target.parent.mkdir(parents=True, exist_ok=True)
     if target.suffix == ".html":
-        target.write_text(html, encoding="utf-8")
+        write_atomic(target, html)
         return job.uri, []
     urls: list[str] = []
     write_pdf(html, target, urls)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from ...core.order import procedure_order
 from ...coverage.agenda import absence_plan, day_of, relay
-from ...coverage.compute import Coverage, load_of, single_points_of_failure
+from ...coverage.compute import Coverage, coverage_over, load_of, single_points_of_failure
 from ...coverage.relay import relay_items
 from ...model import Client, Person, Runbook
 from ...records.history import History, keeps_records
@@ -74,16 +74,21 @@ def coverage_pages(runbook: Runbook, coverage: Coverage, lang: str, url_of,
 
 
 def person_section(runbook: Runbook, coverage: Coverage, person: Person, lang: str,
-                   links: Links) -> Markup:  # fmt: skip
+                   links: Links, known: Coverage | None = None) -> Markup:  # fmt: skip
     """ "While X is away": per coming absence, the dated tasks and who does each (and whom
-    to call when nobody able can); then the other days nobody can do one of X's tasks."""
+    to call when nobody able can); then the other days nobody can do one of X's tasks.
+
+    `known`: a coverage over a longer period than `coverage`, read instead of computing
+    an absence that reaches past the horizon."""
     plans = []
     for absence in sorted(runbook.team.absences_of(person.id), key=lambda a: a.start):
         if absence.end < coverage.start:
             continue
         start = max(absence.start, coverage.start)
         end = min(absence.end, start + timedelta(days=MAX_PLAN_DAYS))
-        days, on_call = absence_plan(runbook, person.id, start, end)
+        days, on_call = absence_plan(
+            runbook, person.id, start, end, coverage_over(runbook, start, end, known or coverage)
+        )
         plans.append((absence, days, on_call))
     mine = [p for p in runbook.procedures if person.id in p.people]
     relayed = relay_items(runbook, coverage, mine, unless_away=person.id)

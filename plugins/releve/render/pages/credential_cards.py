@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from ...core.order import procedure_order
 from ...i18n import Translator
 from ...model import Procedure, Runbook
-from ...model.refs import CODE_SPAN, CRED_REF, FENCE, references
+from ...model.refs import MARK, find_refs, references
 from ..site_map import Links, person_uri, procedure_uri
 from ..templates import render
 
@@ -128,33 +128,20 @@ _TOKEN = re.compile(r"RELEVECREDREF(\d+)X")
 def mark_inline(markdown: str) -> tuple[str, list[str]]:
     """Swap each `[[cred:ID]]` outside code for a plain token; return the ids in order.
 
+    The references are the lint's (`model/refs.py`): one inside code stays as it is.
     The token survives Markdown untouched; `fill_inline` then puts the card in
     the rendered HTML (Markdown would otherwise mangle or escape the card).
     """
+    if MARK not in markdown:
+        return markdown, []
     ids: list[str] = []
-
-    def token(match: re.Match) -> str:
-        ids.append(match.group(1))
-        return f"RELEVECREDREF{len(ids) - 1}X"
-
-    out, in_fence, fence = [], False, ""
-    for line in markdown.splitlines(keepends=True):
-        start = FENCE.match(line)
-        if start and (not in_fence or start.group(1) == fence):
-            in_fence, fence = not in_fence, start.group(1)
-            out.append(line)
-            continue
-        if in_fence or "[[cred:" not in line:
-            out.append(line)
-            continue
-        pieces, last = [], 0
-        for span in CODE_SPAN.finditer(line):
-            pieces.append(CRED_REF.sub(token, line[last : span.start()]))
-            pieces.append(span.group(0))
-            last = span.end()
-        pieces.append(CRED_REF.sub(token, line[last:]))
-        out.append("".join(pieces))
-    return "".join(out), ids
+    pieces, last = [], 0
+    for ref in find_refs(markdown):
+        pieces += [markdown[last : ref.start], f"RELEVECREDREF{len(ids)}X"]
+        ids.append(ref.id)
+        last = ref.end
+    pieces.append(markdown[last:])
+    return "".join(pieces), ids
 
 
 def fill_inline(html: str, ids: list[str], card) -> str:

@@ -193,8 +193,10 @@ def generated_pages(
     url_of,
     findings: list[Finding],
     coverage: Coverage | None = None,
+    known: Coverage | None = None,
 ) -> dict[str, str]:
-    """Every page Relève generates, by source URI."""
+    """Every page Relève generates, by source URI (`known`: a coverage over a longer
+    period than `coverage`, so that absences past the horizon are not computed again)."""
     history = History.of(runbook, until=today)
     pages = {HOME: home_page(runbook, today, lang, Links(url_of, HOME), findings, coverage)}
     pages[TODAY_PAGE] = today_page(runbook, today, lang, Links(url_of, TODAY_PAGE))
@@ -210,6 +212,7 @@ def generated_pages(
     for person in runbook.team.people.values():
         uri = person_uri(person.id)
         links = Links(url_of, uri)
-        extra = [person_section(runbook, coverage, person, lang, links)] if coverage else []
+        extra = ([person_section(runbook, coverage, person, lang, links, known)]
+                 if coverage else [])  # fmt: skip
         pages[uri] = person_page(runbook, person, today, lang, links, extra, history)
     return pages

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
+from ...core.days import merge_periods
 from ...core.order import label_key, procedure_order
 from ...core.settings import Settings
 from ...coverage.compute import Coverage, compute, needed_audiences
@@ -87,20 +88,13 @@ def _ranges(runbook: Runbook, start: date) -> dict[str, list[tuple[int, int]]]:
 
     Overlapping or touching absences merge, so "away until" is the real return.
     """
-    spans: dict[str, list[tuple[int, int]]] = {}
+    periods: dict[str, list[tuple[date, date]]] = {}
     for a in runbook.team.absences:
-        if a.end >= a.start:
-            spans.setdefault(a.person, []).append(((a.start - start).days, (a.end - start).days))
-    merged: dict[str, list[tuple[int, int]]] = {}
-    for person, items in spans.items():
-        out: list[list[int]] = []
-        for first, last in sorted(items):
-            if out and first <= out[-1][1] + 1:
-                out[-1][1] = max(out[-1][1], last)
-            else:
-                out.append([first, last])
-        merged[person] = [(f, t) for f, t in out]
-    return merged
+        periods.setdefault(a.person, []).append((a.start, a.end))
+    return {
+        person: [((f - start).days, (t - start).days) for f, t in merge_periods(items)]
+        for person, items in periods.items()
+    }
 
 
 def _split_url(url: str) -> tuple[str, str]:

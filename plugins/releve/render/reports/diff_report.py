@@ -13,6 +13,7 @@ from datetime import date
 
 from markupsafe import Markup
 
+from ...core.days import day_runs
 from ...core.findings import Finding
 from ...coverage.cover_rule import GAP, NO_ACCESS
 from ...diff.changes import RunbookDiff
@@ -29,22 +30,10 @@ def calendar(diff: RunbookDiff) -> list[date]:
     return sorted(set(diff.base.coverage.days) | set(diff.head.coverage.days))
 
 
-def spans(days: list[date], workdays: list[date]) -> list[tuple[date, date, int]]:
-    """Days as runs of consecutive working days: (first, last, how many)."""
-    index = {d: i for i, d in enumerate(workdays)}
-    out: list[tuple[date, date, int]] = []
-    for day in sorted(days):
-        if out and day in index and out[-1][1] in index and index[day] == index[out[-1][1]] + 1:
-            out[-1] = (out[-1][0], day, out[-1][2] + 1)
-        else:
-            out.append((day, day, 1))
-    return out
-
-
 def span_text(days: list[date], workdays: list[date], lang: str) -> str:
     """Runs of days in words, `21–24 déc. 2026; 4 janv. 2027` (`;`: English dates hold commas)."""
     separator = t(lang, "diff.separator")
-    return separator.join(format_period(a, b, lang) for a, b, _ in spans(days, workdays))
+    return separator.join(format_period(a, b, lang) for a, b in day_runs(days, workdays))
 
 
 def md_ticks(text: str) -> Markup:

@@ -1,0 +1,110 @@
+"""Everything Relève adds to a site, computed once per build, with no site engine.
+
+The MkDocs plugin (`mkdocs/plugin.py`) only routes MkDocs' events here: it asks
+which pages and data files to add, hands over a `url_of` that knows MkDocs'
+URLs, and puts the results into MkDocs' file collection. Another engine (a
+post-build step, a Zensical port) could drive the same object.
+
+Computed once per build: the model, the lint, one coverage over the union of
+the horizon and the Today page's window (both views read slices of it), the
+credential cards. Nothing here reads a key or a secret value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..core.findings import ERROR, Finding
+from ..core.settings import Settings
+from ..coverage.compute import Coverage, compute, horizon_end
+from ..lint import lint_runbook
+from ..model import Runbook, load_runbook
+from ..records.history import History
+from ..vault import load as load_vault
+from ..vault import site_json
+from .calendar_feed import calendar
+from .pages import generated
+from .pages import today as today_page
+from .pages.coverage import ICS
+from .pages.coverage import PAGES as COVERAGE_PAGES
+from .pages.credential_cards import VAULT_JSON, CredentialCards
+from .site_map import CLIENTS_INDEX, HOME, PEOPLE_INDEX, SERVICES_INDEX, person_uri, service_uri
+
+UrlOf = Callable[[str], "str | None"]
+
+
+@dataclass
+class SiteContent:
+    root: Path
+    settings: Settings
+    today: date
+    runbook: Runbook
+    findings: list[Finding]
+    coverage: Coverage  # today .. the horizon's end: pages, RB013's period, the feed
+    window: Coverage  # the Today page's window (today.json)
+    whole: Coverage  # both periods: absences inside it are read from it, not recomputed
+    cards: CredentialCards
+    history: History  # the records up to today, indexed once: headers, pages, today.json
+
+    @classmethod
+    def load(cls, root: Path, settings: Settings, today: date) -> SiteContent:
+        runbook = load_runbook(root, settings)
+        findings = lint_runbook(runbook, today, settings)
+        horizon = (today, horizon_end(today, settings.horizon))
+        window = today_page.window(today)
+        whole = compute(runbook, min(horizon[0], window[0]), max(horizon[1], window[1]))
+        return cls(
+            root=root,
+            settings=settings,
+            today=today,
+            runbook=runbook,
+            findings=findings,
+            coverage=whole.between(*horizon),
+            window=whole.between(*window),
+            whole=whole,
+            cards=CredentialCards(runbook, settings.language),
+            history=History.of(runbook, until=today),
+        )
+
+    # what the build must refuse ----------------------------------------------
+    def secret_paths(self) -> list[str]:
+        """Files holding a plaintext secret (RB009 errors): never published."""
+        return sorted({f.path for f in self.findings if f.code == "RB009" and f.severity == ERROR})
+
+    # pages ---------------------------------------------------------------------
+    def page_uris(self) -> list[str]:
+        """Source URIs of every page Relève generates (the team's own files win)."""
+        runbook = self.runbook
+        uris = [HOME, SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX, *COVERAGE_PAGES,
+                today_page.TODAY_PAGE, today_page.MAINTAINERS_PAGE]  # fmt: skip
+        uris += [service_uri(s) for s in runbook.services]
+        uris += [person_uri(p) for p in runbook.team.people]
+        return uris
+
+    def pages(self, url_of: UrlOf) -> dict[str, str]:
+        """The Markdown of every generated page, by source URI."""
+        return generated.generated_pages(
+            self.runbook, self.today, self.settings.language, url_of, self.findings,
+            self.coverage, self.whole,
+        )  # fmt: skip
+
+    # data files ------------------------------------------------------------------
+    @staticmethod
+    def data_uris() -> tuple[str, ...]:
+        """The data files' URIs, known before their content (pages link to them)."""
+        return (VAULT_JSON, ICS, today_page.TODAY_JSON)
+
+    def data_files(self, url_of: UrlOf) -> dict[str, str | bytes]:
+        """Files the pages read: the sealed parts for Reveal (never page text, so never
+        indexed), the calendar feed, and the Today page's data."""
+        vault = load_vault(self.root / self.settings.vault_file, self.settings.vault_file)
+        return {
+            VAULT_JSON: site_json(vault),
+            ICS: calendar(self.runbook, self.coverage, self.today, self.settings, self.whole),
+            today_page.TODAY_JSON: today_page.today_json(
+                self.runbook, self.today, url_of, self.window
+            ),
+        }
