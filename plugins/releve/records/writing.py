@@ -7,13 +7,13 @@ path and text on the git host, so a record made either way looks the same.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ruamel.yaml import YAML
+
+from ..core.atomic import write_atomic
 
 
 @dataclass(frozen=True)
@@ -93,26 +93,15 @@ def write_record(root: Path, records_dir: str, procedure: str, day: date, person
                  status: str, note: str | None = None) -> str:  # fmt: skip
     """Write the next free record file and return its path (relative to `root`).
 
-    The file appears whole or not at all, and never replaces another record: it is
-    written to a temporary file, flushed to disk, then linked under its final name,
-    which fails if a parallel `releve done` took that name first (the next suffix is
-    then tried).
+    The file appears whole or not at all, and never replaces another record
+    (`write_atomic(..., exclusive=True)`): when a parallel `releve done` took the
+    name first, the next suffix is tried.
     """
     for _ in range(100):
         entry = new_record(root, records_dir, procedure, day, person, status, note)
-        target = root / entry.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".record-", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(entry.text)
-                out.flush()
-                os.fsync(out.fileno())
-            try:
-                os.link(tmp, target)
-            except FileExistsError:
-                continue
-            return entry.path
-        finally:
-            os.unlink(tmp)
+            write_atomic(root / entry.path, entry.text, exclusive=True)
+        except FileExistsError:
+            continue
+        return entry.path
     raise FileExistsError(str(root / records_dir))
