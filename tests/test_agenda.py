@@ -90,10 +90,13 @@ def test_agenda_json_text_person_and_ics(make_runbook):
     days = json.loads(out.stdout)["days"]
     assert [d["date"] for d in days] == ["2026-12-09", "2026-12-10"]
     assert days[0]["absent"] == ["ana", "cy"]
+    # no holder of the key present and no escalation list: nobody to call (escalate_to null)
     assert days[0]["tasks"] == [{"procedure": "pay", "owner": "ana", "by": "ben",
-                                 "covering_for": "ana", "status": "no_access"}]  # fmt: skip
+                                 "covering_for": "ana", "status": "no_access",
+                                 "escalate_to": None, "record": None}]  # fmt: skip
     assert days[0]["on_call"] == [{"procedure": "inbox", "owner": "ana", "by": "ben",
-                                   "covering_for": "ana", "status": "covered"}]  # fmt: skip
+                                   "covering_for": "ana", "status": "covered",
+                                   "escalate_to": None, "record": None}]  # fmt: skip
     assert days[1]["tasks"][0]["status"] == "gap" and days[1]["tasks"][0]["by"] is None
     mine = releve("agenda", "--date", "2026-12-08", "--person", "cy", "--format", "json", cwd=root)
     tasks = json.loads(mine.stdout)["days"][0]["tasks"]

@@ -83,7 +83,10 @@ def test_views_do_not_name_someone_absent(built):
     person = html.unescape((built / "site/people/marie/index.html").read_text(encoding="utf-8"))
     later = person[person.index("mardi 29 décembre") :]
     later = later[: later.index("</div>")]
-    assert "Samir Haddad (" not in _text(later).replace("(remplace Samir Haddad)", "")
+    # named only as the one covered for, or as away in the next step ("nobody can be reached")
+    said = _text(later).replace("(remplace Samir Haddad)", "")
+    said = re.sub(r"Samir Haddad \(absence jusqu'au [^)]*\)", "", said)
+    assert "Samir Haddad (" not in said
     out = releve("agenda", "--from", "2026-12-28", "--to", "2027-01-08", "--format", "json",
                  cwd=built, today=TODAY)  # fmt: skip
     for day in json.loads(out.stdout)["days"]:

@@ -51,7 +51,7 @@ def sample_repository(tmp_path: Path) -> Path:
     root = tmp_path / "sample"
     root.mkdir()
     for name in ("mkdocs.yml", "team.yml", "vault.yml", "procedures", "clients", "docs",
-                 "overrides"):  # fmt: skip
+                 "overrides", "records"):  # fmt: skip
         src = REPO / name
         if src.is_dir():
             subprocess.run(["cp", "-r", str(src), str(root / name)], check=True)

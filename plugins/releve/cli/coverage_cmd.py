@@ -7,8 +7,10 @@ import json
 
 from ..core.days import MAX_PERIOD
 from ..coverage.compute import compute, horizon_end, single_points_of_failure
+from ..coverage.relay import steps_of
 from ..i18n import Translator
 from ..i18n.formats import format_day
+from ..render.reports.relay_text import step_json, step_text
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -64,6 +66,13 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if coverage.gaps else EXIT_OK
 
 
+def _steps(runbook, coverage, proc, days) -> list[dict]:
+    """`next_steps` beside `days`: for each of those days, whom to call (escalation.py)."""
+    wanted = set(days)
+    return [step_json(d, step) for d, _cover, step in steps_of(runbook, coverage, proc)
+            if d in wanted]  # fmt: skip
+
+
 def as_json(runbook, coverage) -> dict:
     return {
         "from": coverage.start.isoformat(),
@@ -77,6 +86,7 @@ def as_json(runbook, coverage) -> dict:
                 "priority": p.priority,
                 "path": p.path,
                 "days": [d.isoformat() for d in coverage.gaps[p.id]],
+                "next_steps": _steps(runbook, coverage, p, coverage.gaps[p.id]),
             }
             for p in coverage.gap_procedures()
         ],
@@ -87,6 +97,7 @@ def as_json(runbook, coverage) -> dict:
                 "priority": p.priority,
                 "path": p.path,
                 "days": [d.isoformat() for d in coverage.no_access[p.id]],
+                "next_steps": _steps(runbook, coverage, p, coverage.no_access[p.id]),
                 "people": [x for x in dict.fromkeys(p.people) if x not in coverage.able[p.id]],
             }
             for p in coverage.no_access_procedures()
@@ -101,6 +112,21 @@ def as_json(runbook, coverage) -> dict:
     }
 
 
+def _step_lines(runbook, coverage, proc, days, _, indent: str) -> list[str]:
+    """One line per distinct next step over `days`: "days → whom to call"."""
+    wanted, by_step = set(days), {}
+    for day, _cover, step in steps_of(runbook, coverage, proc):
+        if day in wanted:
+            by_step.setdefault(step, []).append(day)
+    if len(by_step) == 1 and len(days) == 1:
+        return [f"{indent}→ {step_text(runbook, step, _)}" for step in by_step]
+    return [
+        f"{indent}{', '.join(format_day(d, _.lang, 'short') for d in dates)} → "
+        f"{step_text(runbook, step, _)}"
+        for step, dates in by_step.items()
+    ]
+
+
 def print_text(coverage, runbook, _, by: str) -> None:
     print(_("coverage.cli_period", start=coverage.start, end=coverage.end, days=len(coverage.days)))
     if coverage.extra_absent:
@@ -110,6 +136,8 @@ def print_text(coverage, runbook, _, by: str) -> None:
         for proc in coverage.no_access_procedures():
             days = coverage.no_access[proc.id]
             print(f"  {proc.id} [{proc.priority}] — " + " ".join(d.isoformat() for d in days))
+            for line in _step_lines(runbook, coverage, proc, days, _, "    "):
+                print(line)
         print()
     if not coverage.gaps:
         print(_("coverage.cli_no_gap"))
@@ -122,8 +150,12 @@ def print_text(coverage, runbook, _, by: str) -> None:
             print(f"\n  {proc.id} [{_.label('priority', proc.priority)}] "
                   f"({_('count.days', n=len(days))}) — {proc.path}")  # fmt: skip
             print("    " + ", ".join(format_day(d, lang, "medium") for d in days))
+            for line in _step_lines(runbook, coverage, proc, days, _, "    "):
+                print(line)
     else:
         for day, procs in coverage.gaps_by_day().items():
             print(f"\n  {format_day(day, lang, 'full')}")
             for proc in procs:
                 print(f"    {proc.id} [{_.label('priority', proc.priority)}]")
+                for line in _step_lines(runbook, coverage, proc, [day], _, "      "):
+                    print(line)

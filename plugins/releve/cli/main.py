@@ -24,6 +24,8 @@ COMMANDS = (
     "releve.cli.diff_cmd",
     "releve.cli.build_cmd",
     "releve.cli.client_cmd",
+    "releve.cli.done_cmd",
+    "releve.cli.handback_cmd",
 )
 
 # Subcommands registered by another command's module.

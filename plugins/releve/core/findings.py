@@ -22,6 +22,12 @@ def has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+def escape_controls(text: str) -> str:
+    """`text` with control characters (line breaks, ESC...) shown as escapes, never cut:
+    for a terminal, where an ESC sequence from a name could rewrite the screen."""
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
+
+
 def printable(text: str) -> str:
     """`text` on one line: control characters shown as escapes, long values cut.
 

@@ -25,6 +25,10 @@ class Settings:
     clients_dir: str = "clients"
     team_file: str = "team.yml"
     vault_file: str = "vault.yml"
+    records_dir: str = "records"  # one YAML file per record of a task done (`releve done`)
+    # Whether the runbook keeps records: a past due day with none is "not recorded" and
+    # RB022 applies. auto: yes once records_dir holds a record.
+    records: bool | str = "auto"
     docs_dir: str = "docs"  # MkDocs' own pages: published as they are, so scanned for secrets
     custom_dir: str | None = None  # the theme's overrides (mkdocs.yml `theme.custom_dir`)
     review_every: int = 180

@@ -7,19 +7,35 @@ cover rule (`Coverage.cover`), so they all name the same person.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..core.order import procedure_key
-from ..model import Procedure, Runbook
+from ..model import Procedure, Record, Runbook
+from ..records.history import History
 from .compute import Coverage, compute
 from .cover_rule import OK, Cover
+from .escalation import NextStep, next_step
+
+
+def record_json(record: Record | None) -> dict | None:
+    if record is None:
+        return None
+    return {"date": record.date.isoformat(), "by": record.by, "status": record.status,
+            "note": record.note}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Task:
     procedure: Procedure
     cover: Cover
+    step: NextStep | None = None  # when nobody able covers: whom to call (escalation.py)
+    record: Record | None = None  # what was recorded for this task that day
+
+    @property
+    def escalate_to(self) -> str | None:
+        """The first person to call, None when nobody is needed or nobody is reachable."""
+        return self.step.first if self.step else None
 
     def as_json(self) -> dict:
         return {
@@ -28,6 +44,8 @@ class Task:
             "by": self.cover.by,
             "covering_for": self.cover.covering_for,
             "status": self.cover.status,
+            "escalate_to": self.escalate_to,
+            "record": record_json(self.record),
         }
 
 
@@ -76,14 +94,31 @@ def day_of(coverage: Coverage, day: date, procedures: list[Procedure] | None = N
 
 
 def agenda(runbook: Runbook, start: date, end: date, coverage: Coverage | None = None,
-           every_day: bool = False) -> list[Day]:  # fmt: skip
-    """Working days from `start` to `end` (every calendar day with `every_day`)."""
+           every_day: bool = False, history: History | None = None) -> list[Day]:  # fmt: skip
+    """Working days from `start` to `end` (every calendar day with `every_day`), each task
+    with its next step when nobody able covers it and the record of that day."""
     if coverage is None or coverage.start > start or coverage.end < end:
         coverage = compute(runbook, start, end)
     days = coverage.days
     if every_day:
         days = [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]
-    return [day_of(coverage, d) for d in days if start <= d <= end]
+    history = history or History.of(runbook)
+    return [relay(day_of(coverage, d), runbook, coverage, history)
+            for d in days if start <= d <= end]  # fmt: skip
+
+
+def relay(day: Day, runbook: Runbook, coverage: Coverage, history: History | None = None) -> Day:
+    """The day with, on each task, its next step when nobody able covers it (`escalate_to`:
+    whom to call first) and its record (none without `history`)."""
+
+    def fill(task: Task) -> Task:
+        return replace(
+            task,
+            step=next_step(runbook, coverage, task.procedure, day.date, task.cover),
+            record=history.record_for(task.procedure.id, day.date) if history else None,
+        )
+
+    return Day(day.date, day.absent, [fill(t) for t in day.tasks], [fill(t) for t in day.on_call])
 
 
 def for_person(days: list[Day], person: str) -> list[Day]:
@@ -114,6 +149,8 @@ class Run:
     cover: Cover
     start: date
     end: date
+    step: NextStep | None = None  # the same next step on each day of the run
+    days: list[date] = field(default_factory=list)
 
 
 def on_call_runs(days: list[Day]) -> list[Run]:
@@ -124,10 +161,13 @@ def on_call_runs(days: list[Day]) -> list[Run]:
         for task in day.on_call:
             pid = task.procedure.id
             mine = runs.setdefault(pid, [])
-            if mine and mine[-1].cover == task.cover and previous.get(pid) == mine[-1].end:
+            same = mine and (mine[-1].cover, mine[-1].step) == (task.cover, task.step)
+            if same and previous.get(pid) == mine[-1].end:
                 mine[-1].end = day.date
+                mine[-1].days.append(day.date)
             else:
-                mine.append(Run(task.procedure, task.cover, day.date, day.date))
+                mine.append(Run(task.procedure, task.cover, day.date, day.date, task.step,
+                                [day.date]))  # fmt: skip
             previous[pid] = day.date
         for pid in list(previous):  # a run breaks on a day the task is not listed
             if all(t.procedure.id != pid for t in day.on_call):

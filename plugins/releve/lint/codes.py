@@ -32,6 +32,8 @@ CODES = {
     "RB018": ("CredentialNotRotated", "warning"),
     "RB019": ("VaultFormatOutdated", "warning"),
     "RB020": ("ListLikelyBroken", "warning"),
+    "RB021": ("InvalidRecord", "error"),
+    "RB022": ("BackupNeverPracticed", "warning"),
     "RB023": ("ExampleContent", "warning"),
     "RB024": ("PlaceholderLeft", "warning"),
 }

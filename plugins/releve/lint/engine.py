@@ -14,6 +14,7 @@ from .ignore import NEVER_SILENCED, apply_ignores, ignored_codes
 from .rules import content as rules
 from .rules.coverage import rb013, rb017
 from .rules.lists import rb020_broken_list
+from .rules.records import rb021_bad_record, rb022_backup_never_did_it
 from .rules.secrets import rb009, scan_text
 from .rules.starting import rb023_example, rb024_placeholder
 from .rules.vault import rb018
@@ -35,6 +36,8 @@ RULES: list[rules.Rule] = [
     rb017,
     rb018,
     rb020_broken_list,
+    rb021_bad_record,
+    rb022_backup_never_did_it,
     rb023_example,
     rb024_placeholder,
 ]

@@ -15,6 +15,11 @@ class RelevePluginConfig(Config):
     """The team file: people, roles, absences, working days, holidays."""
     vault_file = c.Type(str, default="vault.yml")
     """The sealed credentials file; the build reads only its clear metadata."""
+    records_dir = c.Type(str, default="records")
+    """Folder (relative to mkdocs.yml) of the records of tasks done, one YAML file each."""
+    records = c.Choice((True, False, "auto"), default="auto")
+    """Whether the runbook keeps records: a past due day with no record is then "not
+    recorded", and RB022 applies. auto: as soon as `records_dir` holds a record."""
     review_every = c.Type(int, default=180)
     """Days after `reviewed` before a review is overdue (RB010); a page may set `review_every`."""
     drill_every = c.Type(int, default=90)

@@ -42,6 +42,7 @@ from ..coverage.compute import Coverage
 from ..i18n import Translator, language_of
 from ..model import Client, Procedure, Runbook
 from ..model.sources import unsafe_links
+from ..records.history import History
 from ..render import binder as binders
 from ..render import templates
 from ..render.binder import publish as binder_site
@@ -86,6 +87,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self.today = date.today()
         self.findings: list[Finding] = []
         self.coverage: Coverage | None = None
+        self.history: History | None = None
         self.sources: dict[str, Procedure | Client] = {}  # src_uri -> model object
         self.files: Files | None = None
         self.cards: CredentialCards | None = None
@@ -174,6 +176,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             files.append(File(uri, src_dir=str(ASSETS.parent), dest_dir=config.site_dir,
                               use_directory_urls=False))  # fmt: skip
             files.get_file_from_path(uri).abs_src_path = str(ASSETS / Path(uri).name)
+        self.history = site.history  # once: every procedure header reads it
         # Generated pages and data files are registered first (empty), so that every link
         # between them resolves; then their content is computed.
         generated = [u for u in site.page_uris() if files.get_file_from_path(u) is None]
@@ -282,7 +285,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             return _after_title(html, link) if link else html
         lang = self.settings.language
         if isinstance(obj, Procedure):
-            card = views.procedure_card(self.runbook, obj, lang, links, self.today)
+            card = views.procedure_card(self.runbook, obj, lang, links, self.today, self.history)
             return _after_title(html, card + self.cards.procedure_block(obj, links, inline))
         card = views.client_card(self.runbook, obj, lang, links)
         card += self._binder_link(page.file.src_uri, links)

@@ -10,6 +10,7 @@ from .types import (
     Person,
     Pos,
     Procedure,
+    Record,
     Runbook,
     Team,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "Person",
     "Pos",
     "Procedure",
+    "Record",
     "Runbook",
     "Team",
     "load_runbook",

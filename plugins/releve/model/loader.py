@@ -9,9 +9,10 @@ from ..core.settings import Settings, load_settings
 from .clients import parse_client
 from .credentials import credentials_of, load_vault
 from .procedures import parse_procedure
+from .records import parse_records
 from .sources import rel
 from .team import parse_team
-from .types import Runbook
+from .types import Procedure, Record, Runbook
 
 
 def _markdown_files(root: Path, folder: Path, findings: list[Finding]) -> list[Path]:
@@ -29,8 +30,17 @@ def _markdown_files(root: Path, folder: Path, findings: list[Finding]) -> list[P
     return out
 
 
+def _drills_from_records(procedures: list[Procedure], records: list[Record]) -> None:
+    """A `drill` record by a backup is the procedure's latest drill (`Procedure.drilled`)."""
+    by_proc = {p.id: p for p in procedures}
+    for record in records:  # in date order: the last one wins
+        proc = by_proc.get(record.procedure)
+        if proc is not None and record.status == "drill" and record.by in proc.backup:
+            proc.drilled = record.date
+
+
 def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
-    """Parse team, clients, procedures and vault metadata; problems become findings."""
+    """Parse team, clients, procedures, vault metadata and records; problems become findings."""
     root = Path(root).absolute()
     settings = settings or load_settings(root)
     findings: list[Finding] = []
@@ -66,12 +76,15 @@ def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
         procedures.append(proc)
 
     vault = load_vault(root, root / settings.vault_file, findings)
+    records = parse_records(root, root / settings.records_dir, findings)
+    _drills_from_records(procedures, records)
     return Runbook(
         root=root,
         team=team,
         procedures=procedures,
         clients=clients,
         credentials=credentials_of(vault),
+        records=records,
         findings=sort_findings(findings),
         config=settings,
         vault=vault,

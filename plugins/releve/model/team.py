@@ -13,7 +13,7 @@ from .sources import read_text
 from .types import Absence, Person, Pos, Team
 from .yamlsource import load_yaml
 
-TEAM_KEYS = {"workdays", "holidays", "people", "absences", "roles"}
+TEAM_KEYS = {"workdays", "holidays", "people", "absences", "roles", "escalation"}
 PERSON_KEYS = {"id", "name", "email", "github", "phone", "roles", "example"}
 ABSENCE_KEYS = {"person", "from", "to", "note"}
 
@@ -83,6 +83,11 @@ def parse_team(root: Path, path: Path, findings: list[Finding]) -> Team:
         label = names.text(str(role))
         if label:
             team.role_names[str(role)] = label
+
+    # Who to call when nobody present can do a task; unknown ids are RB003 (the lint).
+    for index, value in enumerate(f.text_list("escalation")):
+        team.escalation.append(value)
+        team.escalation_pos.append(f.pos(f"escalation[{index}]"))
 
     for index, item in f.items("absences"):
         a = f.sub(f"absences[{index}]", item)

@@ -63,6 +63,9 @@ class Team:
     workdays: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0, as date.weekday()
     holidays: frozenset[date] = frozenset()
     role_names: dict[str, str] = field(default_factory=dict)  # role id -> display name
+    # Who to call, in order, when nobody present can do a task (team.yml `escalation`).
+    escalation: list[str] = field(default_factory=list)
+    escalation_pos: list[Pos] = field(default_factory=list)  # one per entry, for RB003
     unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
 
     def name_of(self, person_id: str) -> str:
@@ -158,6 +161,9 @@ class Procedure:
     reviewed: date | None = None
     review_every: int | None = None
     last_drill: date | None = None
+    # The latest `drill` record by one of its backups (records/): counts as a drill, so
+    # nobody edits `last_drill` by hand. Set by the loader.
+    drilled: date | None = None
     tags: list[str] = field(default_factory=list)
     meta: dict[str, object] = field(default_factory=dict)
     positions: dict[str, Pos] = field(default_factory=dict)
@@ -193,6 +199,35 @@ class Credential:
     rotate_every: int | None = None  # days; None: the runbook's `rotate_every`
 
 
+RECORD_STATUSES = ("done", "partial", "skipped", "drill")
+
+
+@dataclass
+class Record:
+    """That a task was done (or partly, skipped, rehearsed) on a day, by someone.
+
+    One YAML file per record under `records/`, so parallel pull requests never
+    conflict. Fields are kept as read; the lint (RB021) judges unknown ids,
+    future dates and unknown statuses, so a bad record never stops a build.
+    """
+
+    procedure: str
+    date: date
+    by: str
+    status: str
+    pos: Pos  # the file (line 1)
+    note: str | None = None
+    positions: dict[str, Pos] = field(default_factory=dict)
+    unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.pos.path
+
+    def pos_of(self, key: str) -> Pos:
+        return self.positions.get(key, self.pos)
+
+
 @dataclass
 class Runbook:
     root: Path
@@ -200,6 +235,7 @@ class Runbook:
     procedures: list[Procedure] = field(default_factory=list)
     clients: dict[str, Client] = field(default_factory=dict)
     credentials: dict[str, Credential] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)  # in date order
     findings: list[Finding] = field(default_factory=list)
     config: object | None = None  # the Settings used to load it
     vault: VaultMeta = field(default_factory=VaultMeta)  # clear metadata only, never a value

@@ -22,6 +22,7 @@ from ..core.settings import Settings
 from ..coverage.compute import Coverage, compute, horizon_end
 from ..lint import lint_runbook
 from ..model import Runbook, load_runbook
+from ..records.history import History
 from ..vault import load as load_vault
 from ..vault import site_json
 from .calendar_feed import calendar
@@ -46,6 +47,7 @@ class SiteContent:
     window: Coverage  # the Today page's window (today.json)
     whole: Coverage  # both periods: absences inside it are read from it, not recomputed
     cards: CredentialCards
+    history: History  # the records up to today, indexed once: headers, pages, today.json
 
     @classmethod
     def load(cls, root: Path, settings: Settings, today: date) -> SiteContent:
@@ -64,6 +66,7 @@ class SiteContent:
             window=whole.between(*window),
             whole=whole,
             cards=CredentialCards(runbook, settings.language),
+            history=History.of(runbook, until=today),
         )
 
     # what the build must refuse ----------------------------------------------

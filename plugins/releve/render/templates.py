@@ -160,7 +160,10 @@ def environment() -> Environment:
     own = PackageLoader("releve", "templates")
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(list(_overrides)), own]) if _overrides else own,
-        autoescape=select_autoescape(default=True, default_for_string=True),
+        # Plain-text reports (`*.txt.j2`, for a terminal) are not HTML: no entities there.
+        autoescape=select_autoescape(
+            disabled_extensions=("txt.j2",), default=True, default_for_string=True
+        ),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -84,11 +84,10 @@ def needs_drill(proc: Procedure) -> bool:
 
 
 def last_drill(proc: Procedure) -> date | None:
-    """The day of the procedure's last drill: its `last_drill` front-matter.
-
-    The one input of `drill_due`: when drill records come, the latest one is read here.
-    """
-    return proc.last_drill
+    """The day of the procedure's last drill: the later of its `last_drill` front-matter and
+    its latest `drill` record by a backup (`releve done --status drill`)."""
+    days = [d for d in (proc.last_drill, proc.drilled) if d is not None]
+    return max(days) if days else None
 
 
 def drill_due(proc: Procedure, today: date, settings: Settings) -> Due | None:

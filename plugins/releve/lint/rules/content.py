@@ -93,6 +93,10 @@ def rb003_unknown_person(runbook: Runbook, today: date, settings: Settings) -> I
                     key="backup",
                     team=team,
                 )
+    for person, pos in zip(runbook.team.escalation, runbook.team.escalation_pos, strict=False):
+        if person not in people:
+            yield finding("RB003", pos, "lint.unknown_person", person=person,
+                          key="escalation", team=team)  # fmt: skip
     for absence in runbook.team.absences:
         if absence.person not in people:
             yield finding(
@@ -176,7 +180,7 @@ def rb011_drill_overdue(runbook: Runbook, today: date, settings: Settings) -> It
             continue
         yield finding(
             "RB011",
-            proc.pos_of("last_drill"),
+            proc.pos_of("last_drill") if proc.last_drill == due.last else proc.pos_of("priority"),
             "lint.drill_overdue",
             last=due.last,
             every=due.every,

@@ -11,7 +11,9 @@ from datetime import date, timedelta
 from ...core.order import client_order, label_key, procedure_order
 from ...core.settings import Settings
 from ...coverage.agenda import Day, Run, absence_plan
-from ...coverage.compute import horizon_end
+from ...coverage.compute import Coverage, compute, horizon_end
+from ...coverage.escalation import first_present
+from ...coverage.relay import RelayItem, relay_items
 from ...model import Absence, Client, Credential, Procedure, Runbook
 from ...model.refs import references
 from ...upkeep.deadlines import overdue_items
@@ -52,6 +54,10 @@ class Binder:
     placeholders: dict[str, str] = field(default_factory=dict)  # absence message fill-ins
     absences: list[Absence] = field(default_factory=list)
     open_items: list[OpenItem] = field(default_factory=list)
+    # person binder: every gap and no-access day of the period, with whom to call
+    relay: list[RelayItem] = field(default_factory=list)
+    # person binder: the fill-ins per client (`{cover}` is who looks after that client)
+    client_placeholders: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _order(procs: list[Procedure]) -> list[Procedure]:
@@ -129,25 +135,29 @@ def for_person(
         start = start or default_start
         end = end or (default_end if default_end >= start else start + timedelta(settings.horizon))
     procs = _order([p for p in runbook.procedures if p.owner == person_id or person_id in p.backup])
-    plan, on_call = absence_plan(runbook, person_id, start, end)
-    covers = [t.cover.by for d in plan for t in d.tasks if t.cover.covering_for == person_id]
-    covers += [r.cover.by for r in on_call if r.cover.covering_for == person_id]
+    coverage = compute(runbook, start, end)
+    plan, on_call = absence_plan(runbook, person_id, start, end, coverage)
+    clients = _clients_of(runbook, procs)
+    fill = {c.id: placeholders(runbook, settings, coverage, start, end, plan, on_call, c.id)
+            for c in clients}  # fmt: skip
     return Binder(
         kind=PERSON,
         subject_id=person_id,
         subject=person.name,
         today=today,
         period=(start, end),
-        clients=_clients_of(runbook, procs),
+        clients=clients,
         procedures=procs,
         credentials=_credentials(runbook, procs, every=False),
         plan=plan,
         on_call=on_call,
-        placeholders=placeholders(runbook, end, [c for c in dict.fromkeys(covers) if c]),
+        placeholders=placeholders(runbook, settings, coverage, start, end, plan, on_call),
         absences=[
             a for a in runbook.team.absences_of(person_id) if a.start <= end and a.end >= start
         ],
         open_items=open_items(procs, today, settings),
+        relay=relay_items(runbook, coverage, procs),
+        client_placeholders=fill,
     )
 
 
@@ -178,12 +188,42 @@ def next_working_day(runbook: Runbook, day: date) -> date:
     return day + timedelta(days=1)
 
 
-def placeholders(runbook: Runbook, end: date, covers: list[str]) -> dict[str, str]:
-    """Values of the absence message placeholders, in English and French spellings.
+def cover_of(
+    runbook: Runbook,
+    settings: Settings,
+    coverage: Coverage,
+    start: date,
+    plan: list[Day],
+    on_call: list[Run],
+    client: str | None = None,
+) -> str:
+    """Who looks after the client while the person is away, by name, never empty: whoever
+    covers the first due task (of that client, when it has any in the plan), else the first
+    present person of the escalation list that day, else the team itself."""
+    dated = [(d.date, t.cover) for d in plan for t in d.tasks
+             if client is None or client in t.procedure.clients]  # fmt: skip
+    dated += [(r.start, r.cover) for r in on_call
+              if client is None or client in r.procedure.clients]  # fmt: skip
+    if not dated and client is not None:
+        return cover_of(runbook, settings, coverage, start, plan, on_call)
+    first_day, cover = min(dated, key=lambda x: x[0]) if dated else (start, None)
+    if cover is not None and cover.by in runbook.team.people:
+        return runbook.team.people[cover.by].name
+    escalate = first_present(runbook, coverage, first_day)
+    if escalate is not None:
+        return runbook.team.people[escalate].name
+    return settings.site_name
+
+
+def placeholders(runbook: Runbook, settings: Settings, coverage: Coverage, start: date, end: date,
+                 plan: list[Day], on_call: list[Run], client: str | None = None
+                 ) -> dict[str, str]:  # fmt: skip
+    """Values of the absence message placeholders, in English and French spellings; none
+    is ever empty (the text is pasted to a client as it is).
 
     `{return}` / `{retour}`: the first working day after the absence, as an ISO date the
-    template puts in words; `{cover}` / `{releve}`: who covers, by name.
+    template puts in words; `{cover}` / `{releve}`: who looks after the client (`cover_of`).
     """
-    names = runbook.team.names_of([p for p in covers if p in runbook.team.people])
+    name = cover_of(runbook, settings, coverage, start, plan, on_call, client)
     back = next_working_day(runbook, end).isoformat()
-    return {"return": back, "retour": back, "cover": names, "releve": names}
+    return {"return": back, "retour": back, "cover": name, "releve": name}

@@ -182,9 +182,11 @@ def render_html(
     def name_of(pid: str | None) -> str:
         return _("binder.nobody") if pid is None else runbook.team.name_of(pid)
 
-    def fill(text: str) -> str:
-        """Absence message placeholders filled in (person binders); other text unchanged."""
-        for key, value in binder.placeholders.items():
+    def fill(text: str, client: str | None = None) -> str:
+        """Absence message placeholders filled in (person binders), for `client` when given;
+        other text unchanged."""
+        values = binder.client_placeholders.get(client or "", binder.placeholders)
+        for key, value in values.items():
             if key in ("return", "retour"):
                 value = format_day(date.fromisoformat(value), lang, "day")
             text = text.replace("{" + key + "}", value)

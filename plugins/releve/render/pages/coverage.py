@@ -11,9 +11,11 @@ from datetime import date, timedelta
 from markupsafe import Markup
 
 from ...core.order import procedure_order
-from ...coverage.agenda import absence_plan, day_of
+from ...coverage.agenda import absence_plan, day_of, relay
 from ...coverage.compute import Coverage, coverage_over, load_of, single_points_of_failure
+from ...coverage.relay import relay_items
 from ...model import Client, Person, Runbook
+from ...records.history import History, keeps_records
 from ..site_map import Links
 from ..templates import render
 from .common import common
@@ -38,7 +40,10 @@ def _months(coverage: Coverage) -> list[tuple[date, list[tuple[date, list, list]
     return list(months.items())
 
 
-def coverage_pages(runbook: Runbook, coverage: Coverage, lang: str, url_of) -> dict[str, str]:
+def coverage_pages(runbook: Runbook, coverage: Coverage, lang: str, url_of,
+                   history: History | None = None) -> dict[str, str]:  # fmt: skip
+    """The matrix (with when each backup last did each task), the gap calendar, the risks."""
+    history = history or History.of(runbook, until=coverage.start)
     people = runbook.team.in_order()
     loads = load_of(runbook)
 
@@ -53,6 +58,8 @@ def coverage_pages(runbook: Runbook, coverage: Coverage, lang: str, url_of) -> d
             people=people,
             services=runbook.services,
             loads=loads,
+            last_by=history.last_by,
+            records_on=keeps_records(runbook),
         ),
         GAPS: render("coverage/gaps.md.j2", lang, **context(GAPS), months=_months(coverage)),
         RISKS: render(
@@ -68,7 +75,8 @@ def coverage_pages(runbook: Runbook, coverage: Coverage, lang: str, url_of) -> d
 
 def person_section(runbook: Runbook, coverage: Coverage, person: Person, lang: str,
                    links: Links, known: Coverage | None = None) -> Markup:  # fmt: skip
-    """ "While X is away": per coming absence, the dated tasks and who does each.
+    """ "While X is away": per coming absence, the dated tasks and who does each (and whom
+    to call when nobody able can); then the other days nobody can do one of X's tasks.
 
     `known`: a coverage over a longer period than `coverage`, read instead of computing
     an absence that reaches past the horizon."""
@@ -82,9 +90,11 @@ def person_section(runbook: Runbook, coverage: Coverage, person: Person, lang: s
             runbook, person.id, start, end, coverage_over(runbook, start, end, known or coverage)
         )
         plans.append((absence, days, on_call))
+    mine = [p for p in runbook.procedures if person.id in p.people]
+    relayed = relay_items(runbook, coverage, mine, unless_away=person.id)
     return Markup(
         render("coverage/person.md.j2", lang, **common(runbook, links), person=person,
-               plans=plans)
+               plans=plans, relayed=relayed, coverage=coverage)
     )  # fmt: skip
 
 
@@ -92,15 +102,18 @@ def client_section(runbook: Runbook, coverage: Coverage, client: Client, lang: s
                    links: Links) -> Markup:  # fmt: skip
     procs = procedure_order(runbook.procedures_of_client(client.id))
     week = [coverage.start + timedelta(days=n) for n in range(WEEK_DAYS)]
-    days = [day_of(coverage, d, procs) for d in week if d in coverage.away or d in coverage.days]
+    days = [relay(day_of(coverage, d, procs), runbook, coverage)
+            for d in week if d in coverage.away or d in coverage.days]  # fmt: skip
     days = [d for d in days if d.tasks or d.on_call]
     return Markup(
         render(
             "coverage/client.html.j2",
             lang,
             **common(runbook, links),
+            client=client,
             procedures=procs,
             coverage=coverage,
             week=days,
+            relayed=relay_items(runbook, coverage, procs),
         )
     )

@@ -14,6 +14,7 @@ from ...core.order import client_order, procedure_order
 from ...core.settings import Settings
 from ...coverage.compute import Coverage
 from ...model import Client, Person, Procedure, Runbook
+from ...records.history import History, keeps_records
 from ...upkeep.deadlines import drill_due, review_due
 from ..site_map import (
     CLIENTS_INDEX,
@@ -27,6 +28,7 @@ from ..site_map import (
 from ..templates import render
 from .common import common
 from .coverage import client_section, coverage_pages, person_section
+from .handback import handback_section
 from .today import MAINTAINERS_PAGE, TODAY_PAGE, maintainers_page, today_page, today_widget
 
 
@@ -94,6 +96,7 @@ def index_page(runbook: Runbook, uri: str, today: date, lang: str, links: Links)
         services=runbook.services,
         people=[person_view(runbook, p, today) for p in runbook.team.in_order()],
         clients=client_order(runbook.clients.values()),
+        today=today,
     )
 
 
@@ -108,7 +111,13 @@ def service_page(runbook: Runbook, service: str, lang: str, links: Links) -> str
 
 
 def person_page(
-    runbook: Runbook, person: Person, today: date, lang: str, links: Links, extra_sections=()
+    runbook: Runbook,
+    person: Person,
+    today: date,
+    lang: str,
+    links: Links,
+    extra_sections=(),
+    history: History | None = None,
 ) -> str:
     return render(
         "pages/person.md.j2",
@@ -116,16 +125,27 @@ def person_page(
         **common(runbook, links),
         view=person_view(runbook, person, today),
         today=today,
+        handback=handback_section(runbook, person, today, lang, links, history),
         extra_sections=list(extra_sections),
     )
 
 
+RECENT_RECORDS = 10  # the procedure header lists this many records, newest first
+
+
 def procedure_card(
-    runbook: Runbook, proc: Procedure, lang: str, links: Links, today: date | None = None
+    runbook: Runbook,
+    proc: Procedure,
+    lang: str,
+    links: Links,
+    today: date | None = None,
+    history: History | None = None,
 ) -> str:
-    """The header of a procedure page: who, how urgent, review and drill status, criteria."""
+    """The header of a procedure page: who, how urgent, review and drill status, criteria,
+    when it was last done and its latest records."""
     settings = runbook.config if isinstance(runbook.config, Settings) else Settings()
     today = today or date.today()
+    history = history or History.of(runbook, until=today)
     return render(
         "cards/procedure.html.j2",
         lang,
@@ -135,6 +155,10 @@ def procedure_card(
         client_ids=proc.clients,
         review=review_due(proc, today, settings),
         drill=drill_due(proc, today, settings),
+        today=today,
+        keeps_records=keeps_records(runbook),
+        last_done=history.last_done(proc.id),
+        recent=history.recent(proc.id, RECENT_RECORDS),
     )
 
 
@@ -173,13 +197,13 @@ def generated_pages(
 ) -> dict[str, str]:
     """Every page Relève generates, by source URI (`known`: a coverage over a longer
     period than `coverage`, so that absences past the horizon are not computed again)."""
-
+    history = History.of(runbook, until=today)
     pages = {HOME: home_page(runbook, today, lang, Links(url_of, HOME), findings, coverage)}
     pages[TODAY_PAGE] = today_page(runbook, today, lang, Links(url_of, TODAY_PAGE))
     pages[MAINTAINERS_PAGE] = maintainers_page(runbook, lang, Links(url_of, MAINTAINERS_PAGE),
                                                findings, coverage)  # fmt: skip
     if coverage is not None:
-        pages.update(coverage_pages(runbook, coverage, lang, url_of))
+        pages.update(coverage_pages(runbook, coverage, lang, url_of, history))
     for uri in (SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX):
         pages[uri] = index_page(runbook, uri, today, lang, Links(url_of, uri))
     for service in runbook.services:
@@ -190,5 +214,5 @@ def generated_pages(
         links = Links(url_of, uri)
         extra = ([person_section(runbook, coverage, person, lang, links, known)]
                  if coverage else [])  # fmt: skip
-        pages[uri] = person_page(runbook, person, today, lang, links, extra)
+        pages[uri] = person_page(runbook, person, today, lang, links, extra, history)
     return pages
