@@ -572,7 +572,7 @@ def test_live_status_before_during_and_after_an_absence(chromium, server, sample
     context, page, errors = visit(chromium, url + "people/marie/", now,
                                   wait='[data-releve-live-day]')  # fmt: skip
     status = page.locator('[data-releve-live="person-status"]')
-    want = "absent·e jusqu'au lundi 4 janvier 2027" if when == "during" else "disponible"
+    want = "en absence jusqu'au lundi 4 janvier 2027" if when == "during" else "disponible"
     assert status.inner_text() == want
     # The compact form (a list of people): a badge when away, nothing otherwise.
     page.evaluate("""() => {
