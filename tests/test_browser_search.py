@@ -253,8 +253,10 @@ def test_no_result_leaks_a_canary(make_runbook, chromium, serve):
     for canary in (CANARY, ATTR_CANARY, CANARY[:10].lower()):
         page.fill("input.md-search__input", "")
         page.keyboard.type(canary, delay=10)
-        assert titles(page) == [], canary
-        assert page.locator(".md-search-result__meta").inner_text() == "No matching documents"
+        # Pagefind may match a prefix of the query elsewhere ("can" on a person page): what
+        # matters is that the page holding the sealed value is not found by it, and that no
+        # result shows it.
+        assert "Pay suppliers" not in titles(page), canary
         assert canary not in page.locator(".md-search-result").inner_text()
     page.close()
 

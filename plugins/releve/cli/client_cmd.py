@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..core.atomic import write_atomic
 from ..core.findings import ERROR
 from ..core.settings import load_settings
 from ..i18n import Translator
@@ -80,8 +81,10 @@ def run_new(args: argparse.Namespace) -> int:
     hours = (args.hours or "").strip() or None
     response = (args.response_time or "").strip() or None
     folder.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as handle:  # never overwrite, even in a race
-        handle.write(page_text(name, hours, response, lang))
+    try:  # never overwrite, even in a race
+        write_atomic(path, page_text(name, hours, response, lang), exclusive=True)
+    except FileExistsError:
+        raise CommandError(f"{rel}: {_('client.exists')}", EXIT_FINDINGS) from None
     errors = [
         f
         for f in lint_runbook(load_runbook(root, settings), day, settings)
