@@ -25,7 +25,7 @@ from releve.render.search import (
     build_index,
     mark_page,
 )
-from releve.render.search import index as index_module
+from releve.render.search import pagefind as index_module
 from releve.render.search.pagefind import incomplete
 
 PROC = """\
