@@ -15,7 +15,8 @@ from ...coverage.compute import Coverage, load_of, single_points_of_failure
 from ...model import Client, Person, Runbook
 from ..site_map import Links
 from ..templates import render
-from .common import by_priority, common
+from .common import by_priority
+from .common import common as page_context
 
 MATRIX = "coverage/index.md"
 GAPS = "coverage/gaps.md"
@@ -40,7 +41,7 @@ def _months(coverage: Coverage) -> list[tuple[date, list[tuple[date, list, list]
 def coverage_pages(runbook: Runbook, coverage: Coverage, lang: str, url_of) -> dict[str, str]:
     people = sorted(runbook.team.people.values(), key=lambda p: p.name.casefold())
     loads = load_of(runbook)
-    common = lambda uri: {**common(runbook, Links(url_of, uri)), "coverage": coverage}  # noqa: E731
+    common = lambda uri: {**page_context(runbook, Links(url_of, uri)), "coverage": coverage}  # noqa: E731
     return {
         MATRIX: render(
             "coverage/matrix.md.j2",
@@ -74,7 +75,7 @@ def person_section(runbook: Runbook, coverage: Coverage, person: Person, lang: s
         days, on_call = absence_plan(runbook, person.id, start, end)
         plans.append((absence, days, on_call))
     return Markup(
-        render("coverage/person.md.j2", lang, **common(runbook, links), person=person,
+        render("coverage/person.md.j2", lang, **page_context(runbook, links), person=person,
                plans=plans)
     )  # fmt: skip
 
@@ -89,7 +90,7 @@ def client_section(runbook: Runbook, coverage: Coverage, client: Client, lang: s
         render(
             "coverage/client.html.j2",
             lang,
-            **common(runbook, links),
+            **page_context(runbook, links),
             procedures=procs,
             coverage=coverage,
             week=days,
