@@ -122,16 +122,20 @@ class RunbookFactory:
         return self.write(f"procedures/{rel}", f"---\n{textwrap.dedent(front)}---\n{body}")
 
 
+def new_runbook(root: Path, lang: str = "en", team: str = MINIMAL_TEAM) -> RunbookFactory:
+    """A minimal runbook in `root` (mkdocs.yml, team.yml, docs/), to add files to."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "docs").mkdir(exist_ok=True)
+    f = RunbookFactory(root)
+    f.write("mkdocs.yml", MINIMAL_MKDOCS.format(lang=lang))
+    f.write("team.yml", team)
+    return f
+
+
 @pytest.fixture
 def make_runbook(tmp_path: Path) -> Callable[..., RunbookFactory]:
     def factory(lang: str = "en", team: str = MINIMAL_TEAM) -> RunbookFactory:
-        root = tmp_path / "rb"
-        root.mkdir(exist_ok=True)
-        (root / "docs").mkdir(exist_ok=True)
-        f = RunbookFactory(root)
-        f.write("mkdocs.yml", MINIMAL_MKDOCS.format(lang=lang))
-        f.write("team.yml", team)
-        return f
+        return new_runbook(tmp_path / "rb", lang, team)
 
     return factory
 
@@ -160,8 +164,8 @@ def pytest_report_header(config) -> str:
 
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
-        module = getattr(item, "module", None)
-        if getattr(module, "mkdocs_build", None) is mkdocs_build:
+        names = vars(getattr(item, "module", None) or object)
+        if any(getattr(value, "builds_site", False) for value in names.values()):
             item.add_marker(pytest.mark.build)
 
 
@@ -176,6 +180,9 @@ def mkdocs_build(root: Path, *args: str, today: str = TODAY) -> subprocess.Compl
         text=True,
         timeout=600,
     )
+
+
+mkdocs_build.builds_site = True  # a module that has it is marked `build` (so are sample_site's)
 
 
 def releve(*args: str, cwd: Path | None = None, today: str = TODAY, stdin: str | None = None,

@@ -12,6 +12,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 from pagefind_fixture import fragments
+from sample_site import sample_build
 from vault_helpers import enrolled
 
 from conftest import REPO, mkdocs_build
@@ -179,12 +180,13 @@ def test_build_needs_no_key_and_survives_a_broken_vault(make_runbook, monkeypatc
     assert "fiche d&#39;accès inconnue" in html or "fiche d'accès inconnue" in html
 
 
-def test_sample_runbook_cards_and_demo_values_stay_sealed(sample_copy):
-    result = mkdocs_build(sample_copy)
+def test_sample_runbook_cards_and_demo_values_stay_sealed(tmp_path_factory):
+    built = sample_build(tmp_path_factory, binders=True)  # the sample as it is
+    result = built.result
     assert result.returncode == 0, result.stderr
-    v = store.load(sample_copy / "vault.yml")
+    v = store.load(built.root / "vault.yml")
     assert v.problems == [] and v.credentials and v.version == 2
-    site = sample_copy / "site"
+    site = built.site
     html = "".join(p.read_text(encoding="utf-8") for p in (site / "procedures").rglob("*.html"))
     for cred_id in v.credentials:
         assert f'data-cred="{cred_id}"' in html
