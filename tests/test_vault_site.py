@@ -15,7 +15,7 @@ from pagefind_fixture import fragments
 from sample_site import sample_build
 from vault_helpers import enrolled
 
-from conftest import REPO, mkdocs_build
+from conftest import REPO, mkdocs_build, new_runbook
 from releve.vault import crypto, ops, store
 
 CANARY = "CANARY-site-Xy7#pw é&/+"
@@ -77,9 +77,10 @@ def assert_nowhere(folder: Path, secrets: list[str], *texts: str) -> int:
     return scanned
 
 
-@pytest.fixture
-def site(make_runbook):
-    rb = make_runbook(lang="en")
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Built once: its tests only read it."""
+    rb = new_runbook(tmp_path_factory.mktemp("vault-site") / "rb", lang="en")
     rb.procedure("ops/pay.md", FRONT.format(title="Pay suppliers", creds="[bank, ghost]"),
                  "1. Log in with [[cred:bank]] and pay.\n\nWrite `[[cred:mail]]` to reference it.\n"
                  "\n[[cred:also-unknown]]\n")  # fmt: skip
