@@ -89,9 +89,7 @@ def test_no_import_goes_up_a_layer():
         for dep in deps:
             theirs = layer_of(dep)
             if mine is not None and theirs is not None and theirs > mine:
-                wrong.append(
-                    f"{name} ({LAYER_NAMES[mine]}) imports {dep} ({LAYER_NAMES[theirs]})"
-                )
+                wrong.append(f"{name} ({LAYER_NAMES[mine]}) imports {dep} ({LAYER_NAMES[theirs]})")
     assert wrong == []
 
 
