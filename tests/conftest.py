@@ -164,8 +164,9 @@ def pytest_report_header(config) -> str:
 
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
-        names = vars(getattr(item, "module", None) or object)
-        if any(getattr(value, "builds_site", False) for value in names.values()):
+        module = getattr(item, "module", None)
+        values = vars(module).values() if module is not None else ()
+        if any(getattr(value, "builds_site", False) is True for value in values):
             item.add_marker(pytest.mark.build)
 
 
