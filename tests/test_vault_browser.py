@@ -1,4 +1,4 @@
-"""Headless Chromium reveals a value sealed by Python, with WebCrypto and real iterations."""
+"""Headless Chromium reveals a value sealed by Python, with WebCrypto (René at real iterations)."""
 
 from __future__ import annotations
 
