@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+import fast_kdf
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -17,6 +19,43 @@ TODAY = "2026-11-23"
 VENV_BIN = Path(sys.executable).parent
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def _pythonpath() -> str:
+    """The Relève these tests import first, then PYTHONPATH with its entries made absolute:
+    `PYTHONPATH=plugins` from a worktree would not reach a `releve` or `mkdocs` started in
+    a tmp folder, which would then run the venv's installed copy instead."""
+    entries = [str(Path(importlib.util.find_spec("releve").origin).resolve().parent.parent)]
+    for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+        if entry and str(Path(entry).resolve()) not in entries:
+            entries.append(str(Path(entry).resolve()))
+    return os.pathsep.join(entries)
+
+
+os.environ["PYTHONPATH"] = _pythonpath()
+
+
+# --- PBKDF2 cost ------------------------------------------------------------------
+# Tests seal passphrases with fast_kdf.ITERATIONS, not production's 600,000, in this
+# process and in the processes they start (tests/fast_kdf.py); `real_kdf` restores
+# production's cost for one test. tests/test_vault_kdf.py checks production's own.
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_kdf():
+    with pytest.MonkeyPatch.context() as mp:
+        fast_kdf.lower(mp, fast_kdf.ITERATIONS)
+        mp.setenv("PYTHONPATH", os.pathsep.join([str(fast_kdf.SITE), os.environ["PYTHONPATH"]]))
+        yield
+
+
+@pytest.fixture
+def real_kdf(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Production's PBKDF2 cost and minimum for this test and the processes it starts."""
+    fast_kdf.lower(monkeypatch, fast_kdf.REAL)
+    paths = os.environ["PYTHONPATH"].split(os.pathsep)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p != str(fast_kdf.SITE)))
+    return fast_kdf.REAL
 
 
 @pytest.fixture
@@ -83,16 +122,20 @@ class RunbookFactory:
         return self.write(f"procedures/{rel}", f"---\n{textwrap.dedent(front)}---\n{body}")
 
 
+def new_runbook(root: Path, lang: str = "en", team: str = MINIMAL_TEAM) -> RunbookFactory:
+    """A minimal runbook in `root` (mkdocs.yml, team.yml, docs/), to add files to."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "docs").mkdir(exist_ok=True)
+    f = RunbookFactory(root)
+    f.write("mkdocs.yml", MINIMAL_MKDOCS.format(lang=lang))
+    f.write("team.yml", team)
+    return f
+
+
 @pytest.fixture
 def make_runbook(tmp_path: Path) -> Callable[..., RunbookFactory]:
     def factory(lang: str = "en", team: str = MINIMAL_TEAM) -> RunbookFactory:
-        root = tmp_path / "rb"
-        root.mkdir(exist_ok=True)
-        (root / "docs").mkdir(exist_ok=True)
-        f = RunbookFactory(root)
-        f.write("mkdocs.yml", MINIMAL_MKDOCS.format(lang=lang))
-        f.write("team.yml", team)
-        return f
+        return new_runbook(tmp_path / "rb", lang, team)
 
     return factory
 
@@ -122,7 +165,8 @@ def pytest_report_header(config) -> str:
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         module = getattr(item, "module", None)
-        if getattr(module, "mkdocs_build", None) is mkdocs_build:
+        values = vars(module).values() if module is not None else ()
+        if any(getattr(value, "builds_site", False) is True for value in values):
             item.add_marker(pytest.mark.build)
 
 
@@ -137,6 +181,9 @@ def mkdocs_build(root: Path, *args: str, today: str = TODAY) -> subprocess.Compl
         text=True,
         timeout=600,
     )
+
+
+mkdocs_build.builds_site = True  # a module that has it is marked `build` (so are sample_site's)
 
 
 def releve(*args: str, cwd: Path | None = None, today: str = TODAY, stdin: str | None = None,

@@ -6,14 +6,14 @@ stemming and the canary secrets.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
 from pagefind_fixture import decoded
+from sample_site import sample_build
 from vault_helpers import enrolled
 
-from conftest import REPO, SCREENSHOTS, mkdocs_build
+from conftest import SCREENSHOTS, mkdocs_build
 from releve.model import load_runbook
 from releve.vault import ops, store
 
@@ -26,19 +26,7 @@ TITLES = ".md-search-result__item > a:first-child h1"
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     """The sample runbook, built once (without PDF binders, which search does not need)."""
-    root = tmp_path_factory.mktemp("search") / "sample"
-    root.mkdir()
-    for name in ("mkdocs.yml", "team.yml", "vault.yml"):
-        shutil.copy(REPO / name, root / name)
-    for name in ("procedures", "clients", "docs", "overrides"):
-        shutil.copytree(REPO / name, root / name)
-    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    (root / "mkdocs.yml").write_text(
-        config.replace("  - releve:\n", "  - releve:\n      binder: false\n"), encoding="utf-8"
-    )
-    result = mkdocs_build(root)
-    assert result.returncode == 0, result.stderr
-    return root
+    return sample_build(tmp_path_factory).root
 
 
 @pytest.fixture

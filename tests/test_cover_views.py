@@ -13,8 +13,9 @@ import json
 import re
 
 import pytest
+from sample_site import sample_build
 
-from conftest import mkdocs_build, releve
+from conftest import releve
 
 TODAY = "2026-12-21"
 PROC, TITLE = "relance-jour-14", "Relance de paiement au jour 14"
@@ -27,15 +28,9 @@ NAMES = {"samir": "Samir Haddad", "elodie": "Élodie Bouchard"}
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The sample copied, built once, and its binder for Marie written as HTML."""
-    from conftest import REPO
-
-    root = tmp_path_factory.mktemp("views") / "sample"
-    import shutil
-
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".venv", "site", ".git", "*.pyc"))
-    result = mkdocs_build(root, today=TODAY)
-    assert result.returncode == 0, result.stderr[-2000:]
+    """The sample copied, built once (no PDF binders: the views are pages, JSON and the feed),
+    and its binder for Marie written as HTML."""
+    root = sample_build(tmp_path_factory, today=TODAY).root
     binder = releve("binder", "--person", "marie", "-o", str(root / "marie.html"), cwd=root,
                     today=TODAY)  # fmt: skip
     assert binder.returncode == 0, binder.stderr

@@ -259,7 +259,6 @@ def test_disk_full_while_writing_the_vault(rb, monkeypatch, capsys):
     monkeypatch.setattr(atomic.os, "fsync", disk_full)
     monkeypatch.setenv("RELEVE_USER", "ana")
     monkeypatch.setenv("RELEVE_PASSPHRASE", "ana-maple-river-lantern-kettle")
-    monkeypatch.setenv("RELEVE_KDF_ITERATIONS", "1000")
     monkeypatch.setattr("sys.stdin", io.StringIO("value\n"))
     code, err = run_main(["vault", "add", "bank", "--audience", "ops", "--root", str(rb.root)],
                          capsys)  # fmt: skip

@@ -5,21 +5,20 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from sample_site import init_build
 
-from conftest import VENV_BIN, mkdocs_build, releve
+from conftest import VENV_BIN, mkdocs_build, releve  # noqa: F401  (mkdocs_build: marks the module `build`)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_init_builds_strict(tmp_path, lang):
-    target = tmp_path / "runbook"
-    result = releve("init", str(target), "--language", lang)
-    assert result.returncode == 0, result.stderr
+def test_init_builds_strict(tmp_path_factory, lang):
+    built = init_build(tmp_path_factory, lang)  # `releve init`, then `mkdocs build --strict`
+    target = built.root
     for rel in ("mkdocs.yml", "team.yml", "vault.yml", ".pre-commit-config.yaml",
                 ".github/workflows/releve.yml", ".releve/procedure.md", "overrides"):  # fmt: skip
         assert (target / rel).exists(), rel
     assert (target / "procedures").is_dir() and (target / "clients").is_dir()
-    built = mkdocs_build(target, "--strict")
-    assert built.returncode == 0, built.stderr
+    assert built.result.returncode == 0, built.result.stderr
     home = (target / "site" / "index.html").read_text(encoding="utf-8")
     assert ("Tableau de bord" if lang == "fr" else "Dashboard") in home
 

@@ -14,8 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from pagefind_fixture import fragments
+from sample_site import init_build
 
-from conftest import engine_command, mkdocs_build, releve
+from conftest import engine_command, mkdocs_build
 from releve.render.search import (
     CLIENT,
     PERSON,
@@ -187,12 +188,11 @@ def test_missing_pagefind_binary_is_one_clear_line(make_runbook):
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_releve_init_site_searches_with_pagefind(tmp_path, lang):
-    target = tmp_path / "runbook"
-    assert releve("init", str(target), "--language", lang).returncode == 0
+def test_releve_init_site_searches_with_pagefind(tmp_path_factory, lang):
+    built = init_build(tmp_path_factory, lang)  # `releve init`, then `mkdocs build --strict`
+    target = built.root
     assert not re.search(r"^  - search(:|$)", (target / "mkdocs.yml").read_text("utf-8"), re.M)
-    built = mkdocs_build(target, "--strict")
-    assert built.returncode == 0, built.stderr
+    assert built.result.returncode == 0, built.result.stderr
     assert (target / "site/pagefind/pagefind.js").exists()
     assert not (target / "site/search/search_index.json").exists()
     entry = (target / "site/pagefind/pagefind-entry.json").read_text("utf-8")

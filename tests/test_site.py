@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from pagefind_fixture import fragments
+from sample_site import sample_build
 
-from conftest import mkdocs_build
+from conftest import mkdocs_build, new_runbook
 
 PROC = """\
 title: Relances de paiement
@@ -57,8 +58,15 @@ def build_small(make_runbook, lang="en", extra_config="") -> Path:
     return rb.root
 
 
-def test_procedure_page_has_header_card(make_runbook):
-    site = build_small(make_runbook) / "site"
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory) -> Path:
+    """build_small() in English, built once for the tests that only read it."""
+    root = tmp_path_factory.mktemp("small") / "rb"
+    return build_small(lambda lang="en": new_runbook(root, lang)) / "site"
+
+
+def test_procedure_page_has_header_card(small_site):
+    site = small_site
     html = read(site, "procedures/comptabilite/relances")
     card = html[html.index('class="releve-card releve-procedure"') :]
     card = card[: card.index("</ul>")]
@@ -72,8 +80,8 @@ def test_procedure_page_has_header_card(make_runbook):
     assert "<h2" in html and "Open the ledger." in html
 
 
-def test_generated_pages_exist_and_link(make_runbook):
-    site = build_small(make_runbook) / "site"
+def test_generated_pages_exist_and_link(small_site):
+    site = small_site
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "Today" in home and "Comptabilite" in home and 'href="maintainers/"' in home
     service = read(site, "services/comptabilite")
@@ -88,8 +96,8 @@ def test_generated_pages_exist_and_link(make_runbook):
     assert "Backs up" in backup and "backup no. 1" in backup
 
 
-def test_client_page(make_runbook):
-    site = build_small(make_runbook) / "site"
+def test_client_page(small_site):
+    site = small_site
     html = read(site, "clients/acme")
     for text in ("Paul Roy", "mailto:paul@acme.example", "Mon-Fri 09:00-17:00",
                  "24 business hours", "30 days", "Files live in the shared Drive.",
@@ -107,8 +115,8 @@ def test_edit_link_points_at_real_file(make_runbook):
     assert 'href="https://github.com/o/r/edit/main/clients/acme.md"' in client
 
 
-def test_search_index_has_people_client_and_service(make_runbook):
-    site = build_small(make_runbook) / "site"
+def test_search_index_has_people_client_and_service(small_site):
+    site = small_site
     entry = fragments(site)["/procedures/comptabilite/relances/"]
     for words in ("Owner Ana Lima", "Backups Ben Okafor", "Acme inc.", "Comptabilite"):
         assert words in entry["content"], words
@@ -168,11 +176,12 @@ def test_broken_procedure_fails_strict_build_with_clear_message(make_runbook):
     assert relaxed.returncode == 0 and "Traceback" not in relaxed.stderr
 
 
-def test_sample_runbook_builds(tmp_path, sample_copy):
-    result = mkdocs_build(sample_copy)
+def test_sample_runbook_builds(tmp_path_factory):
+    built = sample_build(tmp_path_factory, binders=True)  # the sample as it is
+    result = built.result
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    site = sample_copy / "site"
+    site = built.site
     assert (site / "index.html").exists()
     pages = list((site / "procedures").rglob("index.html"))
     assert len(pages) >= 15

@@ -76,7 +76,7 @@ def test_round_trip_every_field_and_holder(vault):
     assert again.holders("ops") == ["ana", "ben"] and again.holders("finance") == ["ana"]
 
 
-def test_enrolment_uses_real_iterations_by_default_and_p256():
+def test_enrolment_uses_real_iterations_by_default_and_p256(real_kdf):
     done = ops.enroll(store.Vault(), PEOPLE, "ana", PASS["ana"])
     e = done.vault.people["ana"]
     assert e.iterations == MIN_ITERATIONS == 600_000

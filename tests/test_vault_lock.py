@@ -22,7 +22,6 @@ people:
 """
 PEOPLE = {"ana": {"ops"}}
 PASS = {"ana": "ana-lock-maple-river-lantern"}
-REAL = {"iterations": 600_000, "weak_for_tests": False}
 ENV = {"RELEVE_USER": "ana", "RELEVE_PASSPHRASE": PASS["ana"], "RELEVE_TODAY": TODAY}
 
 
@@ -34,7 +33,7 @@ def root(tmp_path):
     f = RunbookFactory(root)
     f.write("mkdocs.yml", MINIMAL_MKDOCS.format(lang="en"))
     f.write("team.yml", TEAM)
-    v = enrolled(PEOPLE, PASS, **REAL)
+    v = enrolled(PEOPLE, PASS)
     v = ops.add(v, PEOPLE, "ana", PASS["ana"], "first", "ops", "v0", today=DAY)
     store.write_atomic(root / "vault.yml", store.dump(v))
     return root

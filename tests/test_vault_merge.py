@@ -29,7 +29,6 @@ PASS = {
     "cleo": "cleo-merge-heron-pebble-tuque",
 }
 CANARY = "CANARY-merge-81Zq"
-REAL = {"iterations": 600_000, "weak_for_tests": False}
 GIT = [
     "git",
     "-c",
@@ -55,7 +54,7 @@ def repo(tmp_path) -> Path:
     f = RunbookFactory(root)
     f.write("mkdocs.yml", MINIMAL_MKDOCS.format(lang="en"))
     f.write("team.yml", TEAM)
-    v = enrolled(PEOPLE, PASS, **REAL)
+    v = enrolled(PEOPLE, PASS)
     v = ops.add(v, PEOPLE, "ana", PASS["ana"], "bank", "ops", CANARY, today=DAY, label="Bank")
     for to in ("ben", "cleo"):
         v = ops.grant(v, PEOPLE, "ana", PASS["ana"], "ops", to)
@@ -146,7 +145,7 @@ def test_the_model_holders_are_the_current_generation(repo):
     people = {**PEOPLE, "dora": {"ops"}}
     team = TEAM + "  - {id: dora, name: Dora Mensah, roles: [ops]}\n"
     (repo / "team.yml").write_text(team, encoding="utf-8")
-    change(repo, lambda v: enrolled(people, {"dora": "dora-merge-pebble-words"}, vault=v, **REAL))
+    change(repo, lambda v: enrolled(people, {"dora": "dora-merge-pebble-words"}, vault=v))
     git(repo, "commit", "-qam", "dora enrols")
 
     def grant_dora(v):

@@ -24,7 +24,6 @@ PASS = {
     "cleo": "cleo-migrate-heron-pebble-tuque",
 }
 CANARY = "CANARY-migrate-Qq73"
-REAL = {"iterations": 600_000, "weak_for_tests": False}
 VALUES = [
     ("bank", "ops", "password", CANARY),
     ("bank", "ops", "username", "user-" + CANARY),
@@ -41,7 +40,7 @@ def v1(tmp_path):
     f = RunbookFactory(root)
     f.write("mkdocs.yml", MINIMAL_MKDOCS.format(lang="en"))
     f.write("team.yml", TEAM)
-    v = legacy_vault({"ops": ["ana", "ben"], "finance": ["ana"]}, PASS, VALUES, **REAL)
+    v = legacy_vault({"ops": ["ana", "ben"], "finance": ["ana"]}, PASS, VALUES)
     store.write_atomic(root / "vault.yml", store.dump(v))
     return root
 

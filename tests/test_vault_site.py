@@ -12,9 +12,10 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 from pagefind_fixture import fragments
+from sample_site import sample_build
 from vault_helpers import enrolled
 
-from conftest import REPO, mkdocs_build
+from conftest import REPO, mkdocs_build, new_runbook
 from releve.vault import crypto, ops, store
 
 CANARY = "CANARY-site-Xy7#pw é&/+"
@@ -76,9 +77,10 @@ def assert_nowhere(folder: Path, secrets: list[str], *texts: str) -> int:
     return scanned
 
 
-@pytest.fixture
-def site(make_runbook):
-    rb = make_runbook(lang="en")
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Built once: its tests only read it."""
+    rb = new_runbook(tmp_path_factory.mktemp("vault-site") / "rb", lang="en")
     rb.procedure("ops/pay.md", FRONT.format(title="Pay suppliers", creds="[bank, ghost]"),
                  "1. Log in with [[cred:bank]] and pay.\n\nWrite `[[cred:mail]]` to reference it.\n"
                  "\n[[cred:also-unknown]]\n")  # fmt: skip
@@ -179,12 +181,13 @@ def test_build_needs_no_key_and_survives_a_broken_vault(make_runbook, monkeypatc
     assert "fiche d&#39;accès inconnue" in html or "fiche d'accès inconnue" in html
 
 
-def test_sample_runbook_cards_and_demo_values_stay_sealed(sample_copy):
-    result = mkdocs_build(sample_copy)
+def test_sample_runbook_cards_and_demo_values_stay_sealed(tmp_path_factory):
+    built = sample_build(tmp_path_factory, binders=True)  # the sample as it is
+    result = built.result
     assert result.returncode == 0, result.stderr
-    v = store.load(sample_copy / "vault.yml")
+    v = store.load(built.root / "vault.yml")
     assert v.problems == [] and v.credentials and v.version == 2
-    site = sample_copy / "site"
+    site = built.site
     html = "".join(p.read_text(encoding="utf-8") for p in (site / "procedures").rglob("*.html"))
     for cred_id in v.credentials:
         assert f'data-cred="{cred_id}"' in html
