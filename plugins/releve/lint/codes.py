@@ -4,7 +4,8 @@ RB015 (CODEOWNERS out of date) and RB016 (a `releve_ignore` entry without a
 code or a written reason) extend the table of DESIGN.md, as do RB018 (a
 credential not rotated within `rotate_every` days), RB019 (a vault still
 holding format-1 keys: `releve vault migrate`) and RB020 (a list item Markdown
-will glue to the text above it).
+will glue to the text above it), and RB025 (a link or image to a runbook file that
+is missing, hidden or outside the runbook).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ CODES = {
     "RB020": ("ListLikelyBroken", "warning"),
     "RB021": ("InvalidRecord", "error"),
     "RB022": ("BackupNeverPracticed", "warning"),
+    # RB023 and RB024 are taken by work in progress elsewhere.
+    "RB025": ("MissingLinkedFile", "error"),
 }
 
 DEFAULT_SEVERITY = {code: severity for code, (_, severity) in CODES.items()}

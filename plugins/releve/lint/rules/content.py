@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 from ...core.findings import Finding
+from ...core.md_text import FENCED as _FENCED
+from ...core.md_text import outside_code
 from ...core.settings import Settings
 from ...model import Pos, Procedure, Runbook
 from ...model.clients import CLIENT_KEYS, CONTACT_KEYS, CONTRACT_KEYS
@@ -27,22 +29,6 @@ from ..codes import DEFAULT_SEVERITY
 Rule = Callable[[Runbook, date, Settings], Iterable[Finding]]
 
 CRED_REF = re.compile(r"\[\[cred:([^\]\s]*)\]\]")
-_FENCED = re.compile(r"^[ \t]*(```|~~~).*?(?:^[ \t]*\1[^\n]*$|\Z)", re.M | re.S)
-_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
-
-
-def outside_code(markdown: str) -> str:
-    """The text with fenced blocks and code spans blanked, offsets and lines kept.
-
-    `[[cred:ID]]` inside code is an example, not a reference: the site shows it as is.
-    """
-    if "`" not in markdown and "~~~" not in markdown:
-        return markdown
-
-    def blank(match: re.Match[str]) -> str:
-        return re.sub(r"[^\n]", " ", match.group(0))
-
-    return _CODE_SPAN.sub(blank, _FENCED.sub(blank, markdown))
 
 
 def finding(code: str, pos: Pos, message: str, /, **args: object) -> Finding:

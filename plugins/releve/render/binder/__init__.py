@@ -55,7 +55,7 @@ def write(
         target.write_text(html, encoding="utf-8")
         return target
     urls: list[str] = []
-    write_pdf(html, target, urls)
+    write_pdf(html, target, urls, bodies.images.done.allowed)
     if urls and left_out is not None:
         left_out.update(bodies.blame(urls) or [target.name])
     return target

@@ -1,0 +1,154 @@
+"""Images and attachments next to procedures and clients: published, printed, checked.
+
+A procedure carries a screenshot saved beside it and a PDF form; a client page an
+image of its own. The site publishes them (and nothing outside the runbook), the
+binders embed the runbook's own images and note the web's as not printed, with no
+warning, and a link to a missing file is RB025 at its file and line.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from binder_fixture import pdf_pages, write_runbook
+
+from conftest import mkdocs_build, releve
+from releve.lint import lint_runbook
+from releve.model import load_runbook
+
+REMOTE = "https://images.example.org/screens/inbox.png"
+DATA = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
+
+
+def png(color: tuple[int, int, int], size: tuple[int, int] = (240, 120)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()
+
+
+INBOX_BODY = f"""\
+Open the shared inbox.
+
+![Inbox screen](img/inbox%20screen.png)
+
+Fill in [the request form](forms/request.pdf) and send it.
+
+See also [paying Acme](../acme/pay.md) and [the report](../acme/report.md#steps).
+
+![The web's screenshot]({REMOTE})
+
+<img src="{DATA}" alt="Tiny embedded dot">
+
+```text
+![not a link](img/inside-code.png)
+```
+"""
+
+
+@pytest.fixture
+def root(make_runbook, tmp_path) -> Path:
+    root = write_runbook(make_runbook, "en", binder="true")
+    folder = root / "procedures" / "general"
+    (folder / "img").mkdir()
+    (folder / "img" / "inbox screen.png").write_bytes(png((200, 30, 30)))
+    (folder / "forms").mkdir()
+    (folder / "forms" / "request.pdf").write_bytes(b"%PDF-1.4\n% a form\n")
+    inbox = folder / "inbox.md"
+    inbox.write_text(inbox.read_text(encoding="utf-8") + "\n" + INBOX_BODY, encoding="utf-8")
+    (root / "clients" / "logo.png").write_bytes(png((30, 30, 200), (60, 60)))
+    acme = root / "clients" / "acme.md"
+    acme.write_text(acme.read_text(encoding="utf-8") + "\n![Acme logo](logo.png)\n", "utf-8")
+    # Outside the runbook: never published, whatever a page says.
+    (tmp_path / "outside.png").write_bytes(png((0, 0, 0)))
+    return root
+
+
+def codes(root: Path) -> list:
+    return [f for f in lint_runbook(load_runbook(root), date(2026, 11, 23)) if f.code == "RB025"]
+
+
+def test_local_images_and_files_lint_clean(root):
+    assert codes(root) == []
+
+
+def test_a_missing_image_is_rb025_at_its_line(root):
+    inbox = root / "procedures" / "general" / "inbox.md"
+    text = inbox.read_text(encoding="utf-8")
+    text += "\nThen check:\n\n![Sent folder](img/sent.png)\n\n[the log](logs/today.txt)\n"
+    text += "[escape](../../../outside.png) and <img src='.hidden/x.png'>\n"
+    inbox.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+    found = {(f.line, f.key) for f in codes(root)}
+    assert found == {
+        (lines.index("![Sent folder](img/sent.png)") + 1, "lint.missing_image"),
+        (lines.index("[the log](logs/today.txt)") + 1, "lint.missing_file"),
+        (len(lines) - 1, "lint.link_outside"),
+        (len(lines) - 1, "lint.link_hidden"),
+    }
+    done = releve("lint", "--root", str(root))
+    assert done.returncode == 1
+    assert re.search(r"procedures/general/inbox\.md:\d+:\d+: error RB025 .*img/sent\.png", done.stdout)
+
+
+def test_a_symlink_leading_out_is_not_followed(root, tmp_path):
+    link = root / "procedures" / "general" / "img" / "escape.png"
+    link.symlink_to(tmp_path / "outside.png")
+    inbox = root / "procedures" / "general" / "inbox.md"
+    inbox.write_text(inbox.read_text(encoding="utf-8") + "\n![x](img/escape.png)\n", "utf-8")
+    assert [f.key for f in codes(root)] == ["lint.link_outside"]
+    from releve.model.links import attachments
+
+    assert "procedures/general/img/escape.png" not in attachments(load_runbook(root))
+
+
+def test_the_site_publishes_linked_files_and_binders_build_strict_without_warnings(root):
+    done = mkdocs_build(root, "--strict")
+    assert done.returncode == 0, done.stderr
+    assert "WARNING" not in done.stderr, done.stderr
+    site = root / "site"
+    published = site / "procedures" / "general" / "img" / "inbox screen.png"
+    assert published.read_bytes() == (root / "procedures/general/img/inbox screen.png").read_bytes()
+    assert (site / "procedures" / "general" / "forms" / "request.pdf").exists()
+    assert (site / "clients" / "logo.png").exists()
+    assert not list(site.rglob("outside.png")) and not list(site.rglob("inside-code.png"))
+    page = (site / "procedures" / "general" / "inbox" / "index.html").read_text("utf-8")
+    assert 'src="../img/inbox%20screen.png"' in page
+    assert 'href="../forms/request.pdf"' in page
+    assert REMOTE in page  # the web's image shows on the site
+    client = (site / "clients" / "acme" / "index.html").read_text("utf-8")
+    assert 'src="../logo.png"' in client
+
+
+def test_pdf_binder_embeds_runbook_images_and_notes_the_web(root, tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "all.pdf"
+    done = releve("binder", "--all", "-o", str(out), "--root", str(root))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "" or "Binder written" in done.stderr, done.stderr
+    text = "".join(pdf_pages(out))
+    assert "Image from the web, shown on the site, not printed" in text
+    assert "images.example.org" in text and "screens/inbox.png" not in text
+    assert "Image embedded in the page, shown on the site, not printed" in text
+    sizes = set()
+    for page in PdfReader(str(out)).pages:
+        for image in page.images:
+            sizes.add(image.image.size)
+    assert (240, 120) in sizes and (60, 60) in sizes
+    assert (1, 1) not in sizes  # the data: image is not printed
+
+
+def test_html_binder_embeds_images_as_data_and_loads_nothing(root, tmp_path):
+    out = tmp_path / "all.html"
+    done = releve("binder", "--all", "-o", str(out), "--root", str(root))
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert 'src="data:image/png;base64,' in html
+    assert REMOTE not in html and DATA not in html
+    assert "img-src data:" in html and "default-src 'none'" in html
