@@ -93,7 +93,8 @@ def test_a_missing_image_is_rb025_at_its_line(root):
     }
     done = releve("lint", "--root", str(root))
     assert done.returncode == 1
-    assert re.search(r"procedures/general/inbox\.md:\d+:\d+: error RB025 .*img/sent\.png", done.stdout)
+    line = r"procedures/general/inbox\.md:\d+:\d+: error RB025 .*img/sent\.png"
+    assert re.search(line, done.stdout)
 
 
 def test_a_symlink_leading_out_is_not_followed(root, tmp_path):
