@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from binder_fixture import pdf_pages, write_runbook
+from binder_fixture import pdf_pages, pdf_structure, write_runbook
 
 from conftest import mkdocs_build, releve
 from releve.lint import lint_runbook
@@ -143,6 +143,8 @@ def test_pdf_binder_embeds_runbook_images_and_notes_the_web(root, tmp_path):
             sizes.add(image.image.size)
     assert (240, 120) in sizes and (60, 60) in sizes
     assert (1, 1) not in sizes  # the data: image is not printed
+    _, descriptions = pdf_structure(out)  # a screen reader reads each image's description
+    assert {"Inbox screen", "Acme logo"} <= set(descriptions)
 
 
 def test_html_binder_embeds_images_as_data_and_loads_nothing(root, tmp_path):
