@@ -155,3 +155,31 @@ def test_html_binder_embeds_images_as_data_and_loads_nothing(root, tmp_path):
     assert 'src="data:image/png;base64,' in html
     assert REMOTE not in html and DATA not in html
     assert "img-src data:" in html and "default-src 'none'" in html
+
+
+def test_the_sample_binder_prints_its_screenshot(tmp_path):
+    """The sample's voicemail procedure carries an SVG screenshot: the PDF embeds it
+    (a figure with its description), and a picture of that page goes to the screenshots."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from conftest import REPO, SCREENSHOTS
+
+    out = tmp_path / "julie.pdf"
+    done = releve("binder", "--person", "julie", "-o", str(out), "--root", str(REPO))
+    assert done.returncode == 0, done.stderr
+    assert "portail" not in done.stderr.lower()  # nothing left out, nothing to warn about
+    _, descriptions = pdf_structure(out)
+    assert any(d.startswith("Le portail : menu Messagerie") for d in descriptions)
+    pages = pdf_pages(out)
+    number = next(
+        n for n, text in enumerate(pages, 1)
+        if "Traitement des messages vocaux" in text and "Non écoutés" in text
+        and PdfReader(str(out)).pages[n - 1].get("/Resources", {}).get("/XObject")
+    )  # fmt: skip
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    prefix = SCREENSHOTS / "binder-page-with-image"
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", "-f", str(number), "-l",
+                    str(number), str(out), str(prefix)], check=True)  # fmt: skip
+    assert prefix.with_suffix(".png").stat().st_size > 10_000

@@ -362,6 +362,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             html = self.cards.fill(html, inline, links, here, shown)
         if obj is None or self.runbook is None:
             link = self._binder_link(page.file.src_uri, links)
+            if views.BINDER_MARK in html:  # a person page: the link follows the person's day
+                return html.replace(views.BINDER_MARK, link, 1)
             return _after_title(html, link) if link else html
         lang = self.settings.language
         if isinstance(obj, Procedure):
