@@ -108,6 +108,19 @@ def test_a_symlink_leading_out_is_not_followed(root, tmp_path):
     assert "procedures/general/img/escape.png" not in attachments(load_runbook(root))
 
 
+def test_a_linked_text_file_is_scanned_for_secrets(root):
+    """Attachments are published: a password in a linked text file is RB009, like docs/."""
+    notes = root / "procedures" / "general" / "forms" / "notes.txt"
+    notes.write_text("Shared inbox\nPassword: Soleil2024!\n", encoding="utf-8")
+    inbox = root / "procedures" / "general" / "inbox.md"
+    inbox.write_text(inbox.read_text(encoding="utf-8") + "\n[notes](forms/notes.txt)\n", "utf-8")
+    found = [f for f in lint_runbook(load_runbook(root), date(2026, 11, 23)) if f.code == "RB009"]
+    assert [(f.path, f.line) for f in found] == [("procedures/general/forms/notes.txt", 2)]
+    build = mkdocs_build(root)
+    assert build.returncode != 0 and "notes.txt" in build.stderr  # never published
+    assert not (root / "site" / "procedures" / "general" / "forms" / "notes.txt").exists()
+
+
 def test_the_site_publishes_linked_files_and_binders_build_strict_without_warnings(root):
     done = mkdocs_build(root, "--strict")
     assert done.returncode == 0, done.stderr

@@ -40,6 +40,7 @@ from typing import Any
 from ...core.findings import Finding
 from ...core.settings import Settings
 from ...model import Pos, Runbook
+from ...model.links import attachments
 from ...model.sources import read_text, rel, walk_files
 from .content import finding
 
@@ -553,7 +554,8 @@ def _scalars(value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
 
 
 def rb009(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding]:
-    """Everything the site publishes: pages, team.yml, docs/, vault labels and URLs."""
+    """Everything the site publishes: pages, team.yml, docs/, the text files pages link to,
+    vault labels and URLs."""
     pages: list = [*runbook.procedures, *runbook.clients.values()]
     for page in pages:
         for pos, kind in _meta_hits(page):
@@ -567,6 +569,10 @@ def rb009(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding
     docs = root / settings.docs_dir
     if docs.is_dir() and docs.resolve() != root.resolve():
         files += [p for p in walk_files(root, docs) if _published_text(p)]
+    # Text files a procedure or client links to are published beside it (model/links.py).
+    known = {path.resolve() for path in files}
+    files += [p for p in attachments(runbook).values()
+              if _published_text(p) and p.resolve() not in known]  # fmt: skip
     for path in files:
         yield from _file_hits(root, path)
     for cred in runbook.credentials.values():
