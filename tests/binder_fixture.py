@@ -145,6 +145,43 @@ def pdf_pages(pdf: Path) -> list[str]:
     ]
 
 
+def pdf_links(pdf: Path) -> list[dict]:
+    from pypdf import PdfReader
+
+    out = []
+    for page in PdfReader(str(pdf)).pages:
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/Subtype") != "/Link":
+                continue
+            action = annot.get("/A")
+            out.append({"dest": annot.get("/Dest"),
+                        "uri": action.get_object().get("/URI") if action else None})  # fmt: skip
+    return out
+
+
+def pdf_structure(pdf: Path) -> tuple[dict[str, int], list[str]]:
+    """Counts of tagged-PDF structure element types, and the figures' descriptions."""
+    from pypdf import PdfReader
+
+    counts: dict[str, int] = {}
+    alts: list[str] = []
+    todo = [PdfReader(str(pdf)).trailer["/Root"]["/StructTreeRoot"]]
+    while todo:
+        node = todo.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            kind = str(node.get("/S", ""))
+            counts[kind] = counts.get(kind, 0) + 1
+            if "/Alt" in node:
+                alts.append(str(node["/Alt"]))
+            if "/K" in node:
+                todo.append(node["/K"])
+    return counts, alts
+
+
 TOC_LINE = re.compile(r"^(.+?)[\s.]*\.\s*(\d+)\s*$")
 
 

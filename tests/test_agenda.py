@@ -104,7 +104,7 @@ def test_agenda_json_text_person_and_ics(make_runbook):
     none = releve("agenda", "--date", "2026-12-08", "--person", "ben", "--format", "json", cwd=root)
     assert json.loads(none.stdout)["days"][0]["tasks"] == []
     text = releve("agenda", "--date", "2026-12-09", cwd=root)
-    assert "Pay suppliers — Ben Okafor (covering for Ana Lima) [no access]" in text.stdout
+    assert "  [urgent] Pay suppliers — Ben Okafor [no access]" in text.stdout
     ics = releve("agenda", "--date", "2026-12-10", "--format", "ics", cwd=root)
     assert "UID:task-pay-2026-12-10@releve" in ics.stdout and "SUMMARY:Pay suppliers — nobody" in (
         ics.stdout
@@ -128,3 +128,60 @@ def test_agenda_bad_input_is_one_line(make_runbook):
         assert out.returncode == 2, (args, out.stderr)
         assert len(out.stderr.strip().splitlines()) == 1 and word in out.stderr
         assert "Traceback" not in out.stderr
+
+
+def test_agenda_text_shows_priority_clients_access_and_whom_to_call(make_runbook):
+    root = runbook_root(make_runbook)
+    (root / "clients").mkdir()
+    (root / "clients" / "acme.md").write_text("---\nname: Acme Inc.\n---\n", "utf-8")
+    pay = root / "procedures" / "fin" / "pay.md"
+    pay.write_text(
+        pay.read_text("utf-8").replace("service: fin\n", "service: fin\nclients: [acme]\n")
+    )
+    team = root / "team.yml"
+    team.write_text(team.read_text("utf-8") + "escalation: [cy]\n", "utf-8")
+    out = releve("agenda", "--date", "2026-12-09", cwd=root).stdout.splitlines()
+    assert out[0] == "Wednesday, December 9, 2026"  # the day in words
+    assert "  [urgent] Pay suppliers · Acme Inc. — Ben Okafor [no access]" in out
+    step = out[out.index("  [urgent] Pay suppliers · Acme Inc. — Ben Okafor [no access]") + 1]
+    assert step.startswith("    → ")
+    assert "covering for" not in out[out.index("  [urgent] Pay suppliers · Acme Inc. — Ben Okafor "
+                                                "[no access]")]  # fmt: skip
+
+
+def test_agenda_says_holiday_or_weekend(make_runbook):
+    root = runbook_root(make_runbook)
+    holiday = releve("agenda", "--date", "2026-12-25", cwd=root).stdout
+    assert holiday.splitlines()[1] == "  nothing due: a holiday (team.yml holidays)"
+    weekend = releve("agenda", "--date", "2026-12-12", cwd=root).stdout
+    assert weekend.splitlines()[1] == "  nothing due: the weekend"
+    team = root / "team.yml"
+    team.write_text("workdays: [mon, tue, wed, thu]\n" + team.read_text("utf-8"), "utf-8")
+    friday = releve("agenda", "--date", "2026-12-11", cwd=root).stdout
+    assert "not a working day" in friday
+
+
+def test_agenda_dates_in_words(make_runbook):
+    root = runbook_root(make_runbook)
+    today = "2026-12-09"  # a Wednesday
+
+    def first_line(word: str) -> str:
+        out = releve("agenda", "--date", word, "--format", "json", cwd=root, today=today)
+        assert out.returncode == 0, (word, out.stderr)
+        return json.loads(out.stdout)["days"][0]["date"]
+
+    assert first_line("today") == first_line("aujourd'hui") == "2026-12-09"
+    assert first_line("tomorrow") == first_line("Demain") == "2026-12-10"
+    assert first_line("yesterday") == first_line("hier") == "2026-12-08"
+    assert first_line("wednesday") == first_line("mercredi") == "2026-12-09"  # today is one
+    assert first_line("friday") == first_line("ven") == "2026-12-11"
+    assert first_line("monday") == first_line("lundi") == "2026-12-14"
+    bad = releve("agenda", "--date", "someday", cwd=root)
+    assert bad.returncode == 2 and "tomorrow" in bad.stderr
+
+
+def test_agenda_unknown_person_lists_the_known_ids(make_runbook):
+    root = runbook_root(make_runbook)
+    out = releve("agenda", "--person", "bob", cwd=root)
+    assert out.returncode == 2
+    assert out.stderr.strip().endswith("known: ana, ben, cy")

@@ -59,7 +59,7 @@ def test_text_grouped_by_date(make_runbook):
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert "  Monday, December 28, 2026" in lines  # days in words
-    assert sum("pay [urgent]" in line for line in lines) == 2
+    assert sum("Pay [urgent]" in line for line in lines) == 2
 
 
 def test_bad_input_is_one_line_exit_2(make_runbook):

@@ -391,7 +391,7 @@ def test_markdown_read_back_french(git_runbook):
     assert doc.open_details == 1  # coverage unfolds when something loses cover
     text = "".join(doc.text)
     assert "trou : 2–3 déc. 2026" in text
-    assert "Ben Okafor" in text and "triage (2 jours)" in text
+    assert "Ben Okafor" in text and "Triage the shared inbox (2 jours)" in text
     assert "Factures <script>alert(1)</script> | à envoyer" in text  # escaped, shown as typed
     assert "absence : Ben Okafor, 2–3 déc. 2026" in text
 

@@ -8,6 +8,7 @@ import pytest
 
 from releve.i18n import t
 from releve.i18n.formats import (
+    Span,
     format_day,
     format_month,
     format_number,
@@ -74,8 +75,14 @@ def test_plural_rules_differ_by_language():
     assert t("en", "count.days", n=0) == "0 days"
     assert t("en", "count.days", n=1) == "1 day"
     # `by:` names the argument that decides; dates in words, numbers localised.
-    message = t("fr", "lint.coverage_gap", days=1, first=DAY, last=DAY, people="Ana")
-    assert message.startswith("personne ne la couvre pendant 1 jour ouvrable du 28 décembre 2026")
+    message = t("fr", "lint.coverage_gap", days=1, first=DAY, people="Ana")
+    assert message.startswith("personne ne la couvre le 28 décembre 2026 : Ana n'est pas dispo")
+    message = t("fr", "lint.coverage_gap", days=2, period=Span(DAY, DAY.replace(day=29)),
+                people=["Ana", "Élodie"])  # fmt: skip
+    assert " ".join(message.split()).startswith(
+        "personne ne la couvre pendant 2 jours ouvrables, 28–29 déc. 2026 : "
+        "Ana et Élodie ne sont pas disponibles"
+    )
     assert "(s)" not in t("en", "lint.summary", errors=t("en", "count.errors", n=2),
                           warnings=t("en", "count.warnings", n=1))  # fmt: skip
 

@@ -106,10 +106,32 @@ def test_cli_binder_prints_the_page_fetches_nothing_and_warns_once(root, server,
 def test_cli_binder_in_french_warns_in_french(make_runbook, server, tmp_path):
     root = write_runbook(make_runbook, "fr")
     rb = root / "procedures" / "globex" / "invoice.md"
-    rb.write_text(rb.read_text(encoding="utf-8") + f"\n![x]({server.url}/a.png)\n", "utf-8")
+    rb.write_text(rb.read_text(encoding="utf-8")
+                  + f'\n<link rel="stylesheet" href="{server.url}/a.css">\n', "utf-8")  # fmt: skip
     done = releve("binder", "--all", "-o", str(tmp_path / "all.pdf"), "--root", str(root))
     assert done.returncode == 0, done.stderr
     assert "procedures/globex/invoice.md" in done.stderr and "cahier" in done.stderr
+    assert server.hits == []
+
+
+def test_an_image_from_the_web_is_noted_not_printed_without_a_warning(make_runbook, server,
+                                                                       tmp_path):  # fmt: skip
+    """The web's images show on the site; the binder says it did not print them (issue 22)."""
+    root = write_runbook(make_runbook, "fr", binder="true")
+    rb = root / "procedures" / "globex" / "invoice.md"
+    rb.write_text(rb.read_text(encoding="utf-8") + f"\n![Écran]({server.url}/a.png)\n"
+                  f'\n<img src="{SVG_DATA}" alt="point">\n', "utf-8")  # fmt: skip
+    out = tmp_path / "all.pdf"
+    done = releve("binder", "--all", "-o", str(out), "--root", str(root))
+    assert done.returncode == 0, done.stderr
+    assert "invoice.md" not in done.stderr
+    text = "".join(pdf_pages(out))
+    assert "Image venant du Web, visible sur le site, non imprimée : Écran (127.0.0.1)" in text
+    assert "Image intégrée à la page, visible sur le site, non imprimée : point" in text
+    assert "DATA-CANARY" not in text and "HTTP-CANARY" not in text
+    build = mkdocs_build(root, "--strict")
+    assert build.returncode == 0, build.stderr
+    assert "invoice.md : 2 images" in build.stderr and "WARNING" not in build.stderr
     assert server.hits == []
 
 
@@ -117,7 +139,8 @@ def test_build_with_binders_succeeds_with_one_warning_per_file(root, server):
     done = mkdocs_build(root)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "binders not written" not in done.stderr
-    warnings = [x for x in done.stderr.splitlines() if "pay.md" in x and "binder" in x.lower()]
+    warnings = [x for x in done.stderr.splitlines() if "pay.md" in x and "WARNING" in x
+                and "binder" in x.lower()]  # fmt: skip
     assert len(warnings) == 1, done.stderr
     assert server.url not in done.stderr
     assert server.hits == []

@@ -209,7 +209,12 @@ def test_rb013_coverage_gap_within_the_horizon(make_runbook):
     assert [(f.path, f.line) for f in findings] == [(path, 5)]
     # Dec 3 and Dec 7 (Dec 4 is a holiday, Dec 5-6 a weekend)
     assert findings[0].args["days"] == 2
-    assert (findings[0].args["first"], findings[0].args["last"]) == ("2026-12-03", "2026-12-07")
+    period = findings[0].args["period"]
+    assert (period.start.isoformat(), period.end.isoformat()) == ("2026-12-03", "2026-12-07")
+    assert " ".join(findings[0].message().split()) == (  # Babel's thin spaces around "–"
+        "nobody covers it on 2 working days, Dec 3 – 7, 2026: Ana and Ben are away; "
+        "add a backup available then or move an absence"
+    )
     proc(rb, GOOD.replace("backup: [ben]", "backup: [ben, chloe]"))
     assert found(rb, "RB013") == []
     proc(rb)

@@ -9,8 +9,10 @@ import sys
 from ..core.days import MAX_PERIOD
 from ..coverage.agenda import agenda, for_person
 from ..i18n import Translator
+from ..i18n.formats import format_day
 from ..render.calendar_feed import agenda_calendar
-from .common import EXIT_OK, CommandError, add_root, add_today, args_lang, day_arg, load, today_of
+from ..render.reports.relay_text import step_text
+from .common import EXIT_OK, CommandError, add_root, add_today, args_lang, day_word, load, today_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,9 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_root(parser)
     add_today(parser)
-    parser.add_argument("--date", help="one day, YYYY-MM-DD (default: today)")
-    parser.add_argument("--from", dest="start", help="first day of a period, YYYY-MM-DD")
-    parser.add_argument("--to", dest="end", help="last day of a period, YYYY-MM-DD")
+    days = "YYYY-MM-DD, today, tomorrow, yesterday, or a weekday name (monday, lundi: the next one)"
+    parser.add_argument("--date", help=f"one day: {days} (default: today)")
+    parser.add_argument("--from", dest="start", help=f"first day of a period: {days}")
+    parser.add_argument("--to", dest="end", help=f"last day of a period: {days}")
     parser.add_argument("--person", help="only the tasks this person does (a team.yml id)")
     parser.add_argument("--format", choices=("text", "json", "ics"), default="text")
     parser.set_defaults(func=run)
@@ -38,15 +41,16 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(_("agenda.cli_date_and_range"))
     runbook, settings = load(args)
     today = today_of(args)
-    single = day_arg(args.date, "--date", lang)
-    start = single or day_arg(args.start, "--from", lang) or today
-    end = single or day_arg(args.end, "--to", lang) or start
+    single = day_word(args.date, "--date", lang, today)
+    start = single or day_word(args.start, "--from", lang, today) or today
+    end = single or day_word(args.end, "--to", lang, today) or start
     if start > end:
         raise CommandError(_("coverage.cli_bad_period"))
     if (end - start).days >= MAX_PERIOD:  # ten years: a typo, and would print for minutes
         raise CommandError(_("agenda.cli_too_long", n=MAX_PERIOD))
     if args.person and args.person not in runbook.team.people:
-        raise CommandError(_("agenda.cli_unknown_person", person=args.person))
+        known = ", ".join(sorted(runbook.team.people)) or "—"
+        raise CommandError(_("agenda.cli_unknown_person", person=args.person, known=known))
     days = agenda(runbook, start, end, every_day=single is not None)
     if args.person:
         days = for_person(days, args.person)
@@ -59,37 +63,58 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _why_off(team, day) -> str | None:
+    """Why nothing is due on a day off: a holiday, the weekend, or another day off."""
+    if day in team.holidays:
+        return "holiday"
+    if day.weekday() not in team.workdays:
+        return "weekend" if day.weekday() >= 5 else "day_off"
+    return None
+
+
 def print_text(runbook, days, _) -> None:
+    """Each day in words, then its tasks as the Today page shows them: priority, title,
+    clients, who does it, and when nobody able is there, whom to call."""
     team = runbook.team
 
     def who(cover) -> str:
         if cover.by is None:
             return _("coverage.nobody").upper()
         text = team.name_of(cover.by)
+        if cover.status == "no_access":  # present, but cannot do it: covers for nobody
+            return f"{text} [{_('agenda.status.no_access')}]"
         if cover.covering_for:
             text += " " + _("agenda.covering_for", person=team.name_of(cover.covering_for))
-        if cover.status == "no_access":
-            text += f" [{_('agenda.status.no_access')}]"
         return text
+
+    def line(task, indent: str) -> list[str]:
+        proc = task.procedure
+        clients = [runbook.clients[c].name if c in runbook.clients else c for c in proc.clients]
+        where = f" · {', '.join(clients)}" if clients else ""
+        head = f"{indent}[{_.label('priority', proc.priority)}] {proc.title}{where} — "
+        out = [head + who(task.cover)]
+        if task.step is not None and task.cover.status in ("gap", "no_access"):
+            out.append(f"{indent}  → {step_text(runbook, task.step, _)}")
+        return out
 
     for index, day in enumerate(days):
         if index:
             print()
-        print(
-            _(
-                "agenda.cli_day",
-                weekday=_("weekday." + str(day.date.weekday())),
-                date=day.date.isoformat(),
-            )
-        )
+        print(_("agenda.cli_day", day=format_day(day.date, _.lang, "full")))
         if day.absent:
             people = team.names_of(team.ids_in_order(day.absent))
             print("  " + _("agenda.cli_absent", people=people))
+        off = _why_off(team, day.date)
         if not day.tasks and not day.on_call:
-            print("  " + _("agenda.cli_nothing"))
+            key = f"agenda.cli_nothing_{off}" if off else "agenda.cli_nothing"
+            print("  " + _(key))
+        elif off:
+            print("  " + _(f"agenda.off.{off}"))
         for task in day.tasks:
-            print(f"  {task.procedure.title} — {who(task.cover)}")
+            for text in line(task, "  "):
+                print(text)
         if day.on_call:
             print("  " + _("agenda.cli_on_call"))
             for task in day.on_call:
-                print(f"    {task.procedure.title} — {who(task.cover)}")
+                for text in line(task, "    "):
+                    print(text)

@@ -11,6 +11,7 @@ from ..core.days import BadDate, parse_day, today
 from ..core.settings import Settings, load_settings
 from ..i18n import t
 from ..model import Runbook, load_runbook
+from ..model.schedule import WEEKDAY_NAMES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -74,6 +75,29 @@ def day_arg(value: str | None, flag: str, lang: str = "en") -> date | None:
         return parse_day(value)
     except BadDate:
         raise CommandError(f"{flag} {value}: {t(lang, 'cli.bad_date')}") from None
+
+
+# Days named in words on the command line: today, tomorrow, yesterday, and weekday names
+# (model/schedule.py's table: English and French, full and short).
+RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1, "aujourd'hui": 0,
+                 "aujourdhui": 0, "demain": 1, "hier": -1}  # fmt: skip
+
+
+def day_word(value: str | None, flag: str, lang: str, today: date) -> date | None:
+    """`day_arg`, also reading `today`, `tomorrow`, `yesterday` (`aujourd'hui`, `demain`,
+    `hier`) and weekday names (`monday`, `lundi`, `lun`): the next such day, today included."""
+    if value is None:
+        return None
+    word = value.strip().lower().replace("\u2019", "'").rstrip(".")
+    if word in RELATIVE_DAYS:
+        return date.fromordinal(today.toordinal() + RELATIVE_DAYS[word])
+    if word in WEEKDAY_NAMES:
+        ahead = (WEEKDAY_NAMES[word] - today.weekday()) % 7
+        return date.fromordinal(today.toordinal() + ahead)
+    try:
+        return parse_day(value)
+    except BadDate:
+        raise CommandError(f"{flag} {value}: {t(lang, 'cli.bad_day_word')}") from None
 
 
 def load(args: argparse.Namespace) -> tuple[Runbook, Settings]:

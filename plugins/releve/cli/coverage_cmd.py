@@ -10,6 +10,7 @@ from ..coverage.compute import compute, horizon_end, single_points_of_failure
 from ..coverage.relay import steps_of
 from ..i18n import Translator
 from ..i18n.formats import format_day
+from ..render.reports.diff_report import span_text
 from ..render.reports.relay_text import step_json, step_text
 from .common import (
     EXIT_FINDINGS,
@@ -113,29 +114,37 @@ def as_json(runbook, coverage) -> dict:
 
 
 def _step_lines(runbook, coverage, proc, days, _, indent: str) -> list[str]:
-    """One line per distinct next step over `days`: "days → whom to call"."""
+    """One line per distinct next step over `days`: "days → whom to call" ("→ whom to
+    call" when every day has the same step: the caller has just printed the days)."""
     wanted, by_step = set(days), {}
     for day, _cover, step in steps_of(runbook, coverage, proc):
         if day in wanted:
             by_step.setdefault(step, []).append(day)
-    if len(by_step) == 1 and len(days) == 1:
+    if len(by_step) == 1:  # the days are on the line above: the step alone
         return [f"{indent}→ {step_text(runbook, step, _)}" for step in by_step]
     return [
-        f"{indent}{', '.join(format_day(d, _.lang, 'short') for d in dates)} → "
-        f"{step_text(runbook, step, _)}"
+        f"{indent}{span_text(dates, coverage.days, _.lang)} → {step_text(runbook, step, _)}"
         for step, dates in by_step.items()
     ]
 
 
+def _label(proc, _) -> str:
+    """A procedure as a reader names it: its title and priority (ids are in --format json)."""
+    return f"{proc.title} [{_.label('priority', proc.priority)}]"
+
+
 def print_text(coverage, runbook, _, by: str) -> None:
+    lang = _.lang  # days in words, priorities and counts in the runbook's language
+    when = lambda days: span_text(days, coverage.days, lang)  # noqa: E731
     print(_("coverage.cli_period", start=coverage.start, end=coverage.end, days=len(coverage.days)))
     if coverage.extra_absent:
-        print(_("coverage.cli_absent", people=", ".join(coverage.extra_absent)))
+        names = [runbook.team.name_of(p) for p in coverage.extra_absent]
+        print(_("coverage.cli_absent", people=names))
     if coverage.no_access:
         print(_("coverage.cli_no_access", n=len(coverage.no_access)))
         for proc in coverage.no_access_procedures():
             days = coverage.no_access[proc.id]
-            print(f"  {proc.id} [{proc.priority}] — " + " ".join(d.isoformat() for d in days))
+            print(f"  {_label(proc, _)} — {when(days)}")
             for line in _step_lines(runbook, coverage, proc, days, _, "    "):
                 print(line)
         print()
@@ -143,19 +152,17 @@ def print_text(coverage, runbook, _, by: str) -> None:
         print(_("coverage.cli_no_gap"))
         return
     print(_("coverage.cli_gaps", n=len(coverage.gaps)))
-    lang = _.lang  # days in words, priorities and counts in the runbook's language
     if by == "procedure":
         for proc in coverage.gap_procedures():
             days = coverage.gaps[proc.id]
-            print(f"\n  {proc.id} [{_.label('priority', proc.priority)}] "
-                  f"({_('count.days', n=len(days))}) — {proc.path}")  # fmt: skip
-            print("    " + ", ".join(format_day(d, lang, "medium") for d in days))
+            print(f"\n  {_label(proc, _)} ({_('count.days', n=len(days))}) — {proc.path}")
+            print(f"    {when(days)}")
             for line in _step_lines(runbook, coverage, proc, days, _, "    "):
                 print(line)
     else:
         for day, procs in coverage.gaps_by_day().items():
             print(f"\n  {format_day(day, lang, 'full')}")
             for proc in procs:
-                print(f"    {proc.id} [{_.label('priority', proc.priority)}]")
+                print(f"    {_label(proc, _)}")
                 for line in _step_lines(runbook, coverage, proc, [day], _, "      "):
                     print(line)

@@ -51,7 +51,11 @@ class Finding:
     def message(self, lang: str = "en") -> str:
         from ..i18n import t
 
-        args = {k: printable(v) if isinstance(v, str) else v for k, v in self.args.items()}
+        args = {
+            k: printable(v) if isinstance(v, str)
+            else [printable(str(x)) for x in v] if isinstance(v, list | tuple) else v
+            for k, v in self.args.items()
+        }  # fmt: skip
         return t(lang, self.key, **args)
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:

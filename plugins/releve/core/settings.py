@@ -45,6 +45,10 @@ class Settings:
     site_name: str = "Runbook"
     markdown_extensions: dict[str, Any] = field(default_factory=dict)  # mkdocs.yml, name -> options
     paper: str = "a4"  # binders: letter | a4
+    # The published site's address (mkdocs.yml `site_url`): a binder links pages it does
+    # not print to the site; without it they are plain text.
+    site_url: str | None = None
+    directory_urls: bool = True  # mkdocs.yml `use_directory_urls`: how page URLs look
 
     def service_title(self, service: str) -> str:
         """Display name of a service: configured, else the id with dashes as spaces."""
@@ -116,4 +120,12 @@ def load_settings(root: Path) -> Settings:
         markdown_extensions=extension_map(config.get("markdown_extensions")),
         docs_dir=config.get("docs_dir") if isinstance(config.get("docs_dir"), str) else "docs",
         custom_dir=theme.get("custom_dir") if isinstance(theme.get("custom_dir"), str) else None,
+        site_url=_site_url(config.get("site_url")),
+        directory_urls=config.get("use_directory_urls") is not False,
     )
+
+
+def _site_url(value: Any) -> str | None:
+    """mkdocs.yml's `site_url` when it is a web address (http or https), else None."""
+    text = value.strip() if isinstance(value, str) else ""
+    return text if text.lower().startswith(("https://", "http://")) else None

@@ -99,7 +99,10 @@ def _unchanged(old: Procedure, new: Procedure, base: Coverage, head: Coverage) -
 
 
 def _covering(coverage: Coverage, proc: Procedure) -> set[date]:
-    """Due days on which someone other than the owner does the task (or is the one to call).
+    """Due days on which someone other than the owner does the task.
+
+    A no-access day is nobody's: the person present cannot open what the task needs, so
+    they do not "take over" (the day is a lost day of the procedure instead).
 
     Only a day on which one of its people is away can differ from the owner doing it,
     so the rule is asked on those days alone (a few, against every working day).
@@ -112,7 +115,7 @@ def _covering(coverage: Coverage, proc: Procedure) -> set[date]:
     out = set()
     for day in touched.intersection(coverage.due.get(proc.id, ())):
         cover = coverage.cover(proc, day)
-        if cover.by and cover.by != proc.owner:
+        if cover.by and cover.by != proc.owner and cover.status == COVERED:
             out.add(day)
     return out
 

@@ -67,7 +67,10 @@ def _counted(lang: str, match: re.Match[str], args: dict[str, Any]) -> str:
     name, key = match.groups()
     if name not in args:
         return match.group(0)
-    return t(lang, key, n=args[name]).replace("{", "{{").replace("}", "}}")
+    value = args[name]
+    if isinstance(value, str):  # one name: a list of one, for the plural and the wording
+        value = [value]
+    return t(lang, key, n=value).replace("{", "{{").replace("}", "}}")
 
 
 class Translator:

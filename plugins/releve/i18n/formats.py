@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -24,6 +25,7 @@ from typing import Any, TypeVar
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from ..core.order import name_key, natural_key  # noqa: F401 (re-exported: name_key)
@@ -101,6 +103,20 @@ def format_period(start: date | None, end: date | None, lang: str) -> str:
     return format_interval(start, end, "yMMMd", locale=locale(lang))
 
 
+@dataclass(frozen=True)
+class Span:
+    """A message argument for a period: written "21–24 déc. 2026" (`format_period`)."""
+
+    start: date
+    end: date
+
+
+def format_names(names: Iterable[str], lang: str) -> str:
+    """Names as one phrase in the reader's language: "Ana and Ben", "Ana, Ben et Chloé"."""
+    items = [str(n) for n in names]
+    return format_list(items, locale=locale(lang)) if items else EMPTY
+
+
 def format_number(value: float | int | Decimal | None, lang: str, digits: int | None = None) -> str:
     """A number as the reader writes it: "12,5" and "1 234" in French, "12.5" in English.
 
@@ -125,6 +141,8 @@ PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 def choose_plural(forms: dict[str, str], count: Any, lang: str) -> str:
     """Pick the text for `count` from a catalogue entry `{one: ..., other: ...}`;
     a category the entry lacks falls back to `other`."""
+    if isinstance(count, list | tuple):  # a list of names agrees with how many there are
+        count = len(count)
     try:
         category = plural_category(count, lang)
     except (TypeError, ValueError):
@@ -133,11 +151,16 @@ def choose_plural(forms: dict[str, str], count: Any, lang: str) -> str:
 
 
 def format_arg(value: Any, lang: str) -> Any:
-    """A message argument as the reader reads it: days in words, numbers localised."""
+    """A message argument as the reader reads it: days and periods in words, numbers
+    localised, a list of names joined as the language joins them ("Ana and Ben")."""
     if isinstance(value, bool):
         return value
     if isinstance(value, date):
         return format_day(value, lang)
+    if isinstance(value, Span):
+        return format_period(value.start, value.end, lang)
+    if isinstance(value, list | tuple):
+        return format_names(value, lang)
     if isinstance(value, int | float | Decimal):
         return format_number(value, lang)
     return value

@@ -5,7 +5,8 @@ code or a written reason) extend the table of DESIGN.md, as do RB018 (a
 credential not rotated within `rotate_every` days), RB019 (a vault still
 holding format-1 keys: `releve vault migrate`) and RB020 (a list item Markdown
 will glue to the text above it), RB023 (example content `releve init` wrote, still
-present) and RB024 (a placeholder `releve new` wrote, still to fill in).
+present), RB024 (a placeholder `releve new` wrote, still to fill in) and RB025 (a
+link or image to a runbook file that is missing, hidden or outside the runbook).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ CODES = {
     "RB022": ("BackupNeverPracticed", "warning"),
     "RB023": ("ExampleContent", "warning"),
     "RB024": ("PlaceholderLeft", "warning"),
+    "RB025": ("MissingLinkedFile", "error"),
 }
 
 DEFAULT_SEVERITY = {code: severity for code, (_, severity) in CODES.items()}

@@ -13,6 +13,7 @@ from .codes import DEFAULT_SEVERITY, LEVELS
 from .ignore import NEVER_SILENCED, apply_ignores, ignored_codes
 from .rules import content as rules
 from .rules.coverage import rb013, rb017
+from .rules.links import rb025_missing_file
 from .rules.lists import rb020_broken_list
 from .rules.records import rb021_bad_record, rb022_backup_never_did_it
 from .rules.secrets import rb009, scan_text
@@ -40,6 +41,7 @@ RULES: list[rules.Rule] = [
     rb022_backup_never_did_it,
     rb023_example,
     rb024_placeholder,
+    rb025_missing_file,
 ]
 
 

@@ -57,6 +57,7 @@ from ..render.site_map import (
     person_uri,
 )
 from . import search as site_search
+from .attachments import add_attachments
 from .config import RelevePluginConfig
 from .engine import running, supported
 from .nav import build_nav
@@ -108,6 +109,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             repo_url=config.repo_url,
             edit_uri=config.edit_uri,
             site_name=config.site_name,
+            site_url=config.site_url or None,
+            directory_urls=config.use_directory_urls,
             binder=self.config.binder is True,
             markdown_extensions=extension_map(config.markdown_extensions, config.mdx_configs),
             docs_dir=_relative(config.docs_dir, root),
@@ -172,6 +175,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             self._add_source(files, config, proc.path, proc)
         for client in site.runbook.clients.values():
             self._add_source(files, config, client.path, client)
+        add_attachments(files, config, site.runbook)  # screenshots and PDFs next to the pages
         for uri in self._asset_uris():
             files.append(File(uri, src_dir=str(ASSETS.parent), dest_dir=config.site_dir,
                               use_directory_urls=False))  # fmt: skip
@@ -282,6 +286,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             html = self.cards.fill(html, inline, links, here, shown)
         if obj is None or self.runbook is None:
             link = self._binder_link(page.file.src_uri, links)
+            if views.BINDER_MARK in html:  # a person page: the link follows the person's day
+                return html.replace(views.BINDER_MARK, link, 1)
             return _after_title(html, link) if link else html
         lang = self.settings.language
         if isinstance(obj, Procedure):
@@ -334,13 +340,16 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         started = time.perf_counter()
         _ = Translator(self.settings.language)
         left_out: set[str] = set()
+        not_printed: dict[str, int] = {}
         try:
             written = binder_site.publish(self.runbook, self.settings, self.today,
-                                          Path(config.site_dir), left_out)  # fmt: skip
+                                          Path(config.site_dir), left_out, not_printed)  # fmt: skip
         except Exception as err:  # WeasyPrint or the file system: one clear build error
             raise PluginError(_("build.binders_failed", reason=str(err))) from None
         for path in sorted(left_out):
             log.warning(_("binder.left_out", path=path))
+        for path, count in sorted(not_printed.items()):  # shown on the site: not a problem
+            log.info(_("binder.not_printed_log", path=path, n=count))
         pages = [*self.runbook.procedures, *self.runbook.clients.values()]
         for path, size in binders.too_long(pages):
             log.warning(_("binder.too_long", path=path, size=size, limit=binders.MAX_BODY_CHARS))

@@ -14,6 +14,7 @@ from datetime import date
 from ...core.findings import Finding
 from ...core.settings import Settings
 from ...coverage.compute import compute, horizon_end, needed_audiences
+from ...i18n.formats import Span
 from ...model import Runbook
 from ...model.refs import references
 from .content import finding
@@ -23,16 +24,17 @@ def rb013(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding
     coverage = compute(runbook, today, horizon_end(today, settings.horizon))
     for proc in coverage.gap_procedures():
         gaps = coverage.gaps[proc.id]
-        people = tuple(dict.fromkeys(proc.people))
+        # Names, in order of call; the dates in words, one day said as one day.
+        people = [runbook.team.name_of(p) for p in dict.fromkeys(proc.people)]
         where = "backup" if "backup" in proc.positions else "owner"
         yield finding(
             "RB013",
             proc.pos_of(where),
             "lint.coverage_gap",
             days=len(gaps),
-            first=gaps[0].isoformat(),
-            last=gaps[-1].isoformat(),
-            people=", ".join(people),
+            first=gaps[0],
+            period=Span(gaps[0], gaps[-1]),
+            people=people,
         )
 
 

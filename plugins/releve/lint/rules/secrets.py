@@ -41,6 +41,7 @@ from ...core.files import RunbookFiles
 from ...core.findings import Finding
 from ...core.settings import Settings
 from ...model import Pos, Runbook
+from ...model.links import attachments
 from ...model.sources import read_text, rel, walk_files
 from .content import finding
 
@@ -572,6 +573,10 @@ def rb009(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding
         folder = root / name
         if folder.is_dir() and folder.resolve() != root.resolve():
             files += [p for p in walk_files(root, folder) if _published_text(p)]
+    # Text files a procedure or client links to are published beside it (model/links.py).
+    known = {path.resolve() for path in files}
+    files += [p for p in attachments(runbook).values()
+              if _published_text(p) and p.resolve() not in known]  # fmt: skip
     for path in dict.fromkeys(files):
         yield from _file_hits(root, path)
     for cred in runbook.credentials.values():

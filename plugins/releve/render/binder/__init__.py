@@ -54,7 +54,7 @@ def write(
         # The HTML keeps the tags; its Content-Security-Policy stops a browser loading them.
         return write_atomic(target, html)
     urls: list[str] = []
-    write_pdf(html, target, urls)
+    write_pdf(html, target, urls, bodies.images.done.allowed)
     if urls and left_out is not None:
         left_out.update(bodies.blame(urls) or [target.name])
     return target

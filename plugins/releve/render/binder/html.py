@@ -27,6 +27,7 @@ from ...model import Client, Procedure, Runbook
 from ..pages.credential_cards import fill_inline, mark_inline
 from ..templates import render
 from .assemble import Binder
+from .resources import Images, Relinker
 
 CSS = Path(__file__).resolve().parents[2] / "templates" / "binder" / "binder.css"
 EXTENSIONS = [
@@ -110,8 +111,12 @@ class BodyRenderer:
                 **list_configs,
             },
         )
-        self._cache: dict[tuple[str, str], str] = {}
+        self._cache: dict[tuple[str, str, str | None], str] = {}
         self._by_source: dict[str, str] = {}  # source file -> its body's HTML, for `blame`
+        # Images saved in the runbook are embedded, others noted (resources.py); links are
+        # made to work on paper for each binder (`start`).
+        self.images = Images(runbook.root, lang)
+        self._relink: Relinker | None = None
 
     def _slugify(self, value: str, separator: str) -> str:
         return f"{self._prefix}-{slugify(value, separator)}"
@@ -128,15 +133,18 @@ class BodyRenderer:
         if len(body) > MAX_BODY_CHARS:
             return Markup(render("binder/too_long.html.j2", self.lang, path=source or "",
                                  size=len(body)))  # fmt: skip
-        key = (prefix, body)
+        key = (prefix, body, source)
         if key not in self._cache:
             self._prefix = prefix
             text, ids = mark_inline(body)
-            html = self._md.reset().convert(text)
-            self._cache[key] = fill_inline(html, ids, self._cred)
+            html = fill_inline(self._md.reset().convert(text), ids, self._cred)
+            self._cache[key] = self.images(html, source) if source is not None else html
+        html = self._cache[key]
         if source is not None:
-            self._by_source[source] = self._cache[key]
-        return Markup(self._cache[key])
+            self._by_source[source] = html
+            if self._relink is not None:
+                html = self._relink(html, source, prefix)
+        return Markup(html)
 
     def blame(self, urls: list[str]) -> list[str]:
         """The source files whose body holds one of `urls` (the resources a binder left out).
@@ -153,9 +161,11 @@ class BodyRenderer:
                 found.append(source)
         return sorted(found)
 
-    def start(self) -> None:
-        """Forget which bodies the previous binder held (`blame` is per binder)."""
+    def start(self, relink: Relinker | None = None) -> None:
+        """Forget which bodies the previous binder held (`blame` is per binder); links are
+        made for the binder about to be rendered (`relink`: which pages it prints)."""
         self._by_source.clear()
+        self._relink = relink
 
 
 def proc_anchor(proc: Procedure) -> str:
@@ -177,7 +187,9 @@ def render_html(
     lang = settings.language
     _ = Translator(lang)
     bodies = bodies or BodyRenderer(runbook, lang)
-    bodies.start()
+    anchors = {p.path: proc_anchor(p) for p in binder.procedures}
+    anchors.update({c.path: client_anchor(c) for c in binder.clients})
+    bodies.start(Relinker(runbook.root, anchors, settings.site_url, settings.directory_urls))
 
     def name_of(pid: str | None) -> str:
         return _("binder.nobody") if pid is None else runbook.team.name_of(pid)

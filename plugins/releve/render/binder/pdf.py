@@ -1,14 +1,20 @@
-"""The binder as PDF: WeasyPrint lays out the print-ready HTML of `render.py`.
+"""The binder as PDF: WeasyPrint lays out the print-ready HTML of `html.py`, tagged.
 
 The binder is built offline and must never call home: a procedure body may embed an
 image from the web, a data: or file: URL, a stylesheet, a CSS `url()`. WeasyPrint
-hands every such URL to its URL fetcher; ours refuses them all without opening
-anything (the binder's own CSS is inline), records what was left out, and the page
+hands every such URL to its URL fetcher; ours opens nothing. It answers only the
+`data:` URLs Relève itself made from the runbook's own images (resources.py, passed
+as `allowed`), refuses everything else, records what was left out, and the page
 prints without it. Callers turn the record into one warning per source file.
+
+The PDF is tagged (a structure tree: headings, paragraphs, lists, tables, links,
+images with their text), so a screen reader reads it in order (`pdfinfo`: "Tagged:
+yes"); it is not claimed PDF/UA, which asks for more than the layout can promise.
 """
 
 from __future__ import annotations
 
+import base64
 import gc
 import logging
 import re
@@ -48,9 +54,10 @@ class _Quiet(logging.Filter):
         return False
 
 
-def _fetcher(left_out: list[str]):
-    """A WeasyPrint URL fetcher that fetches nothing and records every URL asked of it."""
-    from weasyprint.urls import URLFetcher
+def _fetcher(left_out: list[str], allowed: frozenset[str] | set[str]):
+    """A WeasyPrint URL fetcher that opens nothing: it decodes the data: URLs in `allowed`
+    (the runbook's own images, embedded by Relève) and records every other URL asked."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class Offline(URLFetcher):
         def __init__(self) -> None:
@@ -58,21 +65,33 @@ def _fetcher(left_out: list[str]):
             super().__init__(timeout=1, allowed_protocols=(), fail_on_errors=False)
 
         def fetch(self, url: str, headers: object = None):
+            if url in allowed:
+                head, _, payload = url.partition(",")
+                kind = head.removeprefix("data:").removesuffix(";base64")
+                return URLFetcherResponse(url, body=base64.b64decode(payload),
+                                          headers={"Content-Type": kind})  # fmt: skip
             left_out.append(url)
             raise ValueError("binder: resources from outside the binder are not included")
 
     return Offline()
 
 
-def write_pdf(html: str, target: Path, left_out: list[str] | None = None) -> Path:
-    """Lay out `html` and write the PDF to `target` atomically (its folder is created).
+def write_pdf(
+    html: str,
+    target: Path,
+    left_out: list[str] | None = None,
+    allowed: frozenset[str] | set[str] = frozenset(),
+) -> Path:
+    """Lay out `html` and write the tagged PDF to `target` (its folder is created).
 
-    Every resource URL the HTML asks for is refused and appended to `left_out`.
+    Every resource URL the HTML asks for, other than the embedded images in `allowed`,
+    is refused and appended to `left_out`.
     """
-    return write_atomic(target, pdf_bytes(html, left_out))
+    return write_atomic(target, pdf_bytes(html, left_out, allowed))
 
 
-def pdf_bytes(html: str, left_out: list[str] | None = None) -> bytes:
+def pdf_bytes(html: str, left_out: list[str] | None = None,
+              allowed: frozenset[str] | set[str] = frozenset()) -> bytes:  # fmt: skip
     """The PDF of `html`; every resource URL it asks for is refused, appended to `left_out`."""
     # Imported here: WeasyPrint takes most of a second to load, and a build without
     # binders (`binder: false`, serve, large runbooks) must not pay for it.
@@ -88,7 +107,7 @@ def pdf_bytes(html: str, left_out: list[str] | None = None) -> bytes:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return HTML(string=html, url_fetcher=_fetcher(refused)).write_pdf()
+        return HTML(string=html, url_fetcher=_fetcher(refused, allowed)).write_pdf(pdf_tags=True)
     finally:
         if enabled:
             gc.enable()

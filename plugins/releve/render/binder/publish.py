@@ -62,8 +62,9 @@ def _init(runbook: Runbook, settings: Settings, today: date, revision: str | Non
                   bodies=BodyRenderer(runbook, settings.language))  # fmt: skip
 
 
-def _run(job: Job, site_dir: str) -> tuple[str, list[str]]:
-    """Write one binder; return its path and the source files whose resources were left out."""
+def _run(job: Job, site_dir: str) -> tuple[str, list[str], dict[str, int]]:
+    """Write one binder; return its path, the source files whose resources were left out,
+    and per source file the images from the web noted as not printed."""
     from .pdf import write_pdf
 
     runbook, settings, today = _STATE["runbook"], _STATE["settings"], _STATE["today"]
@@ -76,12 +77,13 @@ def _run(job: Job, site_dir: str) -> tuple[str, list[str]]:
     bodies = _STATE["bodies"]
     html = render_html(runbook, book, settings, _STATE["revision"], bodies)
     target = Path(site_dir) / job.uri
+    not_printed = dict(bodies.images.done.not_printed)
     if target.suffix == ".html":
         write_atomic(target, html)
-        return job.uri, []
+        return job.uri, [], not_printed
     urls: list[str] = []
-    write_pdf(html, target, urls)
-    return job.uri, (bodies.blame(urls) or [job.uri]) if urls else []
+    write_pdf(html, target, urls, bodies.images.done.allowed)
+    return job.uri, (bodies.blame(urls) or [job.uri]) if urls else [], not_printed
 
 
 def publish(
@@ -90,10 +92,12 @@ def publish(
     today: date,
     site_dir: Path,
     left_out: set[str] | None = None,
+    not_printed: dict[str, int] | None = None,
 ) -> list[str]:
     """Write every binder into `site_dir`; return their site-relative paths.
 
-    Source files whose images or styles were left out (never fetched) go to `left_out`.
+    Source files whose images or styles were left out (never fetched) go to `left_out`;
+    per source file, the images from the web noted as not printed, to `not_printed`.
     """
     todo = jobs(runbook)
     state = (runbook, settings, today, source_revision(runbook.root))
@@ -104,10 +108,13 @@ def publish(
     else:
         _init(*state)
         done = [_run(job, str(site_dir)) for job in todo]
-    for _, sources in done:
+    for _, sources, noted in done:
         if left_out is not None:
             left_out.update(sources)
-    return [uri for uri, _ in done]
+        if not_printed is not None:
+            for path, count in noted.items():
+                not_printed[path] = max(not_printed.get(path, 0), count)
+    return [uri for uri, _, _ in done]
 
 
 def link_block(kind: str, subject_id: str | None, lang: str, links: Links) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from markupsafe import Markup
+
 from ...core.findings import ERROR, Finding
 from ...core.order import client_order, procedure_order
 from ...core.settings import Settings
@@ -29,7 +31,12 @@ from ..templates import render
 from .common import common
 from .coverage import client_section, coverage_pages, person_section
 from .handback import handback_section
+from .person_day import person_day
 from .today import MAINTAINERS_PAGE, TODAY_PAGE, maintainers_page, today_page, today_widget
+
+# Where a person page wants its binder's download link: after the person's day, so the page
+# leads with what the person does (the MkDocs adapter puts the link there).
+BINDER_MARK = "<!-- releve:binder-link -->"
 
 
 @dataclass
@@ -118,6 +125,7 @@ def person_page(
     links: Links,
     extra_sections=(),
     history: History | None = None,
+    coverage: Coverage | None = None,
 ) -> str:
     return render(
         "pages/person.md.j2",
@@ -125,6 +133,9 @@ def person_page(
         **common(runbook, links),
         view=person_view(runbook, person, today),
         today=today,
+        pday=person_day(runbook, person, today, coverage, history),
+        today_page=links(TODAY_PAGE),
+        binder_mark=Markup(BINDER_MARK),
         handback=handback_section(runbook, person, today, lang, links, history),
         extra_sections=list(extra_sections),
     )
@@ -214,5 +225,5 @@ def generated_pages(
         links = Links(url_of, uri)
         extra = ([person_section(runbook, coverage, person, lang, links, known)]
                  if coverage else [])  # fmt: skip
-        pages[uri] = person_page(runbook, person, today, lang, links, extra, history)
+        pages[uri] = person_page(runbook, person, today, lang, links, extra, history, coverage)
     return pages

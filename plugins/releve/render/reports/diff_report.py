@@ -15,10 +15,11 @@ from markupsafe import Markup
 
 from ...core.days import day_runs
 from ...core.findings import Finding
+from ...core.order import natural_key, title_key
 from ...coverage.cover_rule import GAP, NO_ACCESS
 from ...diff.changes import RunbookDiff
 from ...i18n import Translator, t
-from ...i18n.formats import format_day, format_period
+from ...i18n.formats import format_period
 from ...model import Procedure
 from ..templates import md_text, render
 
@@ -65,9 +66,8 @@ def verdict(diff: RunbookDiff, _: Translator) -> str:
         parts = [_("diff.verdict.gain", n=len(diff.cover.gaining), days=days)]
     else:
         parts = [_("diff.verdict.no_effect")]
-    new_risks = [e for e in diff.risks.added if e.new]
-    if new_risks:
-        parts.append(_("diff.verdict.spof", n=len(new_risks)))
+    if diff.risks.added:  # the count is the list's: every exposure the change adds
+        parts.append(_("diff.verdict.spof", n=len(diff.risks.added)))
     if diff.lint.errors_added:
         parts.append(_("diff.verdict.lint_errors", n=len(diff.lint.errors_added)))
     return _("diff.separator").join(parts)
@@ -204,15 +204,25 @@ def revision_label(diff: RunbookDiff, side: str, _: Translator) -> str:
     return f"{rev.label} ({rev.short})" if not rev.sha.startswith(rev.label) else rev.short
 
 
-def change_text(field: str, value: object, _: Translator) -> str:
-    """A field value as a reviewer reads it: lists joined, the schedule as written."""
+PEOPLE_FIELDS = ("owner", "backup")
+
+
+def change_text(field: str, value: object, _: Translator, name=str) -> str:
+    """A field value as a reviewer reads it: people by name, lists joined, the schedule as
+    written."""
     if field == "schedule":
         return _("diff.on_demand") if value.on_demand else value.text  # type: ignore[attr-defined]
     if field == "priority" and value:
         return _.label("priority", str(value))
+    if field in PEOPLE_FIELDS and value:
+        value = [name(x) for x in value] if isinstance(value, list) else name(str(value))
     if isinstance(value, list):
         return ", ".join(value) if value else "—"
     return str(value) if value not in (None, "") else "—"
+
+
+def in_title_order(procs) -> list[Procedure]:
+    return sorted(procs, key=title_key)
 
 
 def context(diff: RunbookDiff, _: Translator) -> dict:
@@ -224,13 +234,16 @@ def context(diff: RunbookDiff, _: Translator) -> dict:
         "base": revision_label(diff, "base", _),
         "head": revision_label(diff, "head", _),
         "when": lambda days: span_text(days, workdays, _.lang),
-        "value": lambda field, value: change_text(field, value, _),
+        "value": lambda field, value: change_text(field, value, _, diff.name),
         "name": diff.name,
         "names": lambda people: " + ".join(diff.name(x) for x in people),
         "title_of": lambda pid: diff.procedure(pid).title if diff.procedure(pid) else pid,
         "status": lambda s: _("diff.status." + s),
         "colon": _("diff.colon"),
         "md_ticks": md_ticks,
+        # text view: titles in their natural order, each with its task-days ("jour 7" first)
+        "titles": lambda procs: _("diff.separator").join(p.title for p in in_title_order(procs)),
+        "tasks": lambda by_id: _tasks(diff, by_id, _),
     }
 
 
@@ -239,98 +252,19 @@ def markdown_view(diff: RunbookDiff, _: Translator) -> str:
 
 
 def text_view(diff: RunbookDiff, _: Translator) -> str:
-    """Plain text for a terminal: the verdict, then each section indented."""
-    c = context(diff, _)
-    when, value, name, colon = c["when"], c["value"], c["name"], c["colon"]
-    period = lambda a, b: format_period(a, b, _.lang)  # noqa: E731
-    day = lambda d: format_day(d, _.lang, "medium")  # noqa: E731
-    out = [
-        _("diff.header", base=c["base"], head=c["head"]),
-        _("diff.period", start=diff.start, end=diff.end),
-        "",
-        c["verdict"],
-    ]
-
-    def section(title: str, lines: list[str]) -> None:
-        if lines:
-            out.extend(["", title, *("  " + line for line in lines)])
-
-    cov = []
-    for pc in diff.cover.procedures:
-        new = f" ({_('diff.new')})" if pc.added else ""
-        cov.append(f"{pc.proc.id} [{_.label('priority', pc.proc.priority)}]{new} — {pc.proc.path}")
-        for s in STATUSES:
-            if pc.lost.get(s):
-                cov.append(f"  {_('diff.lost')} ({c['status'](s)}){colon}{when(pc.lost[s])}")
-        for s in STATUSES:
-            if pc.gained.get(s):
-                cov.append(f"  {_('diff.gained')} ({c['status'](s)}){colon}{when(pc.gained[s])}")
-    for person in diff.cover.people:
-        parts = []
-        if person.takes_over:
-            parts.append(_("diff.takes_over") + colon + _counts(person.takes_over, _))
-        if person.hands_back:
-            parts.append(_("diff.hands_back") + colon + _counts(person.hands_back, _))
-        if person.lost:
-            parts.append(_("diff.owned_lost", n=person.lost))
-        if person.gained:
-            parts.append(_("diff.owned_gained", n=person.gained))
-        cov.append(f"{name(person.person)}{colon}" + _("diff.separator").join(parts))
-    section(_("diff.coverage"), cov)
-
-    p = diff.procedures
-    procs = [f"+ {x.id} [{_.label('priority', x.priority)}] — {x.path}" for x in p.added]
-    procs += [f"- {x.id} [{_.label('priority', x.priority)}] — {x.path}" for x in p.removed]
-    procs += [f"{_('diff.renamed')}{colon}{x.old.path} → {x.new.path}" for x in p.renamed]
-    for x in p.changed:
-        procs.append(f"{_('diff.changed')}{colon}{x.new.id} — {x.new.path}")
-        for ch in x.changes:
-            before, after = value(ch.field, ch.before), value(ch.field, ch.after)
-            procs.append(f"  {_('diff.field.' + ch.field)}{colon}{before} → {after}")
-    if p.edited:
-        procs.append(f"{_('diff.edited')}{colon}" + ", ".join(x.new.id for x in p.edited))
-    section(_("diff.procedures"), procs)
-
-    risks = [
-        f"{sign} {c['names'](e.people)}{colon}" + ", ".join(x.id for x in e.procedures)
-        for sign, exposures in (("+", diff.risks.added), ("-", diff.risks.removed))
-        for e in exposures
-    ]
-    section(_("diff.risks"), risks)
-
-    lint = [f"+ {f.text(_.lang)}" for f in diff.lint.added]
-    lint += [f"- {f.text(_.lang)}" for f in diff.lint.resolved]
-    section(_("diff.lint"), lint)
-
-    t = diff.team
-    team = [
-        f"+ {_('diff.absence')}{colon}{name(a.person)}, {period(a.start, a.end)}"
-        for a in t.absences_added
-    ]
-    team += [f"- {_('diff.absence')}{colon}{name(a.person)}, {period(a.start, a.end)}"
-             for a in t.absences_removed]  # fmt: skip
-    team += [f"+ {_('diff.person')}{colon}{name(x)}" for x in t.people_added]
-    team += [f"- {_('diff.person')}{colon}{name(x)}" for x in t.people_removed]
-    team += [f"+ {_('diff.holiday')}{colon}{day(d)}" for d in t.holidays_added]
-    team += [f"- {_('diff.holiday')}{colon}{day(d)}" for d in t.holidays_removed]
-    if t.workdays:
-        team.append(_("diff.workdays_changed"))
-    section(_("diff.team"), team)
-
-    v = diff.vault
-    vault = [f"+ {_('diff.holder')}{colon}{h.audience} — {name(h.person)}" for h in v.holders_added]
-    vault += [
-        f"- {_('diff.holder')}{colon}{h.audience} — {name(h.person)}" for h in v.holders_removed
-    ]
-    vault += [f"+ {_('diff.credential')}{colon}{i}" for i in v.added]
-    vault += [f"- {_('diff.credential')}{colon}{i}" for i in v.removed]
-    vault += [f"{_('diff.rotated')}{colon}{i} ({day(a)} → {day(b)})" for i, a, b in v.rotated]
-    vault += [f"{_('diff.credential_changed')}{colon}{i} ({', '.join(w)})" for i, w in v.changed]
-    section(_("diff.vault"), vault)
-    if diff.empty():
-        out += ["", _("diff.nothing")]
-    return "\n".join(out) + "\n"
+    """Plain text for a terminal (templates/diff/diff.txt.j2): the verdict, then sections."""
+    return render("diff/diff.txt.j2", _.lang, **context(diff, _))
 
 
-def _counts(by_proc: dict[str, int], _: Translator) -> str:
-    return ", ".join(f"{pid} ({_('diff.days', n=n)})" for pid, n in sorted(by_proc.items()))
+def _tasks(diff: RunbookDiff, by_id: dict[str, int], _: Translator) -> str:
+    """Procedures taken over or handed back, by title in natural order, with their days."""
+    procs = {pid: diff.procedure(pid) for pid in by_id}
+
+    def key(pid: str) -> tuple:
+        proc = procs[pid]
+        return title_key(proc) if proc is not None else (natural_key(pid), pid)
+
+    return _("diff.separator").join(
+        f"{procs[pid].title if procs[pid] else pid} ({_('diff.days', n=by_id[pid])})"
+        for pid in sorted(by_id, key=key)
+    )

@@ -1,0 +1,151 @@
+"""Links and images in a page's body that point at files of the runbook.
+
+Procedures carry screenshots and attachments saved next to them
+(`![Login screen](img/login.png)`, `[the form](forms/request.pdf)`). The site
+publishes those files, binders embed the images, and the lint reports a link to a
+file that is not there (RB025). All three read the links here, the same way:
+
+- only what renders: links inside code blocks, code spans and HTML comments are
+  examples, not links;
+- only local targets: a URL with a scheme (`https:`, `mailto:`, `data:`, `file:`),
+  a protocol-relative `//host` or a site-absolute `/path` is not a runbook file;
+- resolved from the page's own folder, and never out of the runbook: a target
+  that climbs above the runbook root, or reaches outside it through a symbolic
+  link, is refused (`OUTSIDE`), and so is a hidden file or folder (`.git/`, `.env`),
+  which is never published.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from ..core.md_text import outside_code_and_comments
+from .types import Runbook
+
+OK, MISSING, OUTSIDE, HIDDEN = "ok", "missing", "outside", "hidden"
+
+# A URL with a scheme (RFC 3986): `https:`, `mailto:`, `data:`, `file:`, `tel:`...
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# [text](target "title") and ![alt](target): text may hold one level of brackets.
+_INLINE = re.compile(
+    r"(!?)\[(?:[^\[\]\\\n]|\\.|\[[^\[\]\n]*\])*\]"
+    r"\(\s*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*)"
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\)"
+)
+# [ref]: target (a reference definition, used by [text][ref] and ![alt][ref]).
+_REFDEF = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(<[^<>\n]*>|\S+)", re.M)
+# Raw HTML: <img src=...>, <a href=...> and the other elements that load a file.
+_HTML = re.compile(
+    r"<(img|a|source|video|audio|iframe|embed|object)\b[^>]*?\s(src|href|data)\s*=\s*"
+    r"(\"[^\"]*\"|'[^']*'|[^\s\"'>]+)",
+    re.I,
+)
+
+
+def is_local(url: str) -> bool:
+    """Whether `url` names a file relative to its page (not a web address, anchor or path
+    from the site root)."""
+    url = url.strip()
+    return bool(url) and not url.startswith(("#", "/", "\\", "?")) and not _SCHEME.match(url)
+
+
+def file_part(url: str) -> str:
+    """The path part of a local URL, percent-decoded (`shot%201.png#x` -> `shot 1.png`)."""
+    return unquote(url.strip().split("#", 1)[0].split("?", 1)[0])
+
+
+def is_page(url: str) -> bool:
+    """A link to a Markdown page rather than to a file published as it is."""
+    return file_part(url).lower().endswith(".md")
+
+
+def resolve(root: Path, page: str, url: str) -> tuple[str, str]:
+    """(status, runbook path) of the local `url` written in the page at runbook path `page`.
+
+    The path is relative to the runbook root, with `/`; it is "" when the URL leads
+    out of the runbook. Status: OK (a file inside the runbook), MISSING, OUTSIDE, HIDDEN.
+    """
+    wanted = file_part(url)
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), wanted))
+    if joined in (".", "") or joined == ".." or joined.startswith("../"):
+        return OUTSIDE, ""
+    if any(part.startswith(".") for part in joined.split("/")):
+        return HIDDEN, joined
+    try:
+        real = (root / joined).resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a symlink loop (RuntimeError before 3.13)
+        return MISSING, joined
+    if not real.is_relative_to(root.resolve()):
+        return OUTSIDE, ""
+    return (OK if real.is_file() else MISSING), joined
+
+
+@dataclass(frozen=True)
+class BodyLink:
+    """One local link or image of a page body, where it is written and what it reaches."""
+
+    url: str  # as written
+    path: str  # runbook path it points at ("" when outside the runbook)
+    status: str
+    line: int  # 1-based, in the source file
+    column: int
+    image: bool
+
+    @property
+    def page(self) -> bool:
+        return is_page(self.url)
+
+
+def _written(body: str) -> list[tuple[int, str, bool]]:
+    """(offset, URL, is image) of every link target in the body, in order, outside code."""
+    text = outside_code_and_comments(body)
+    found: list[tuple[int, str, bool]] = []
+    for match in _INLINE.finditer(text):
+        url = match.group(2)
+        start = match.start(2)
+        if url.startswith("<"):
+            url, start = url[1:-1], start + 1
+        found.append((start, url, match.group(1) == "!"))
+    for match in _REFDEF.finditer(text):
+        url = match.group(1)
+        start = match.start(1)
+        if url.startswith("<"):
+            url, start = url[1:-1], start + 1
+        found.append((start, url, False))
+    for match in _HTML.finditer(text):
+        value = match.group(3)
+        start = match.start(3)
+        if value[:1] in "\"'":
+            value, start = value[1:-1], start + 1
+        found.append((start, value, match.group(1).lower() != "a"))
+    return sorted(found)
+
+
+def body_links(root: Path, page: str, body: str, body_line: int) -> list[BodyLink]:
+    """The local links and images of `body` (the page at runbook path `page`), resolved."""
+    if "](" not in body and "]:" not in body and "<" not in body:
+        return []
+    out = []
+    for offset, url, image in _written(body):
+        if not is_local(url):
+            continue
+        status, path = resolve(root, page, url)
+        line = body.count("\n", 0, offset)
+        column = offset - (body.rfind("\n", 0, offset) + 1) + 1
+        out.append(BodyLink(url, path, status, body_line + line, column, image))
+    return out
+
+
+def attachments(runbook: Runbook) -> dict[str, Path]:
+    """Runbook path -> file, of every file a procedure or client body links to (images,
+    PDFs...) that the site publishes as it is: inside the runbook, not a Markdown page."""
+    out: dict[str, Path] = {}
+    for page in [*runbook.procedures, *runbook.clients.values()]:
+        for link in body_links(runbook.root, page.path, page.body, page.body_line):
+            if link.status == OK and not link.page:
+                out.setdefault(link.path, runbook.root / link.path)
+    return dict(sorted(out.items()))
