@@ -160,7 +160,7 @@ def test_binder_write_is_atomic(small, tmp_path, monkeypatch, name):
     out.mkdir()
     target = out / name
     target.write_bytes(b"old binder")
-    monkeypatch.setattr(pdf, "pdf_bytes", lambda html, left_out=None: b"%PDF-new")
+    monkeypatch.setattr(pdf, "pdf_bytes", lambda html, left_out=None, allowed=(): b"%PDF-new")
     monkeypatch.setattr(atomic.os, "replace", fail())
     with pytest.raises(OSError):
         binder.write(runbook, book, settings, target)
@@ -180,7 +180,7 @@ def test_site_binders_are_written_atomically(small, tmp_path, monkeypatch):
     site = tmp_path / "site"
     (site / "binders").mkdir(parents=True)
     (site / "binders" / "runbook.html").write_text("old\n", encoding="utf-8")
-    monkeypatch.setattr(pdf, "pdf_bytes", lambda html, left_out=None: b"%PDF-new")
+    monkeypatch.setattr(pdf, "pdf_bytes", lambda html, left_out=None, allowed=(): b"%PDF-new")
     monkeypatch.setattr(publish.os, "cpu_count", lambda: 1)  # in process, so patches apply
     monkeypatch.setattr(atomic.os, "replace", fail())
     with pytest.raises(OSError):

@@ -7,11 +7,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ..core.days import BadDate, parse_day, today
+from ..core.days import WEEKDAY_NAMES, BadDate, parse_day, today
 from ..core.settings import Settings, load_settings
 from ..i18n import t
 from ..model import Runbook, load_runbook
-from ..model.schedule import WEEKDAY_NAMES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
