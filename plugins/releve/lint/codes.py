@@ -4,7 +4,8 @@ RB015 (CODEOWNERS out of date) and RB016 (a `releve_ignore` entry without a
 code or a written reason) extend the table of DESIGN.md, as do RB018 (a
 credential not rotated within `rotate_every` days), RB019 (a vault still
 holding format-1 keys: `releve vault migrate`) and RB020 (a list item Markdown
-will glue to the text above it).
+will glue to the text above it) and RB026 (a vault audience whose keys' signed history
+does not verify: unsigned, planted, substituted, rolled back).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ CODES = {
     "RB018": ("CredentialNotRotated", "warning"),
     "RB019": ("VaultFormatOutdated", "warning"),
     "RB020": ("ListLikelyBroken", "warning"),
+    # RB021-RB025 are taken by work in progress elsewhere.
+    "RB026": ("VaultKeyUnverified", "error"),
 }
 
 DEFAULT_SEVERITY = {code: severity for code, (_, severity) in CODES.items()}

@@ -15,7 +15,7 @@ from .rules import content as rules
 from .rules.coverage import rb013, rb017
 from .rules.lists import rb020_broken_list
 from .rules.secrets import rb009, scan_text
-from .rules.vault import rb018
+from .rules.vault import rb018, rb026
 
 # Every rule, in code order; RB006-RB008 are found by the model while parsing.
 RULES: list[rules.Rule] = [
@@ -34,6 +34,7 @@ RULES: list[rules.Rule] = [
     rb017,
     rb018,
     rb020_broken_list,
+    rb026,
 ]
 
 

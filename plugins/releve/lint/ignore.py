@@ -16,8 +16,9 @@ from .codes import CODES
 from .rules.content import finding
 
 KEY = "releve_ignore"
-# A secret in a page must be removed, never hidden: the build refuses to publish it.
-NEVER_SILENCED = frozenset({"RB009"})
+# A secret in a page must be removed, never hidden: the build refuses to publish it. A
+# vault key nobody can vouch for (RB026) must not be silenced by a page either.
+NEVER_SILENCED = frozenset({"RB009", "RB026"})
 
 
 def ignored_codes(runbook: Runbook) -> tuple[dict[str, set[str]], list[Finding]]:
