@@ -298,7 +298,10 @@
       var members = people.filter(function (p) { return !!p.holder === group[0]; });
       if (!members.length) return;
       var optgroup = el("optgroup", { label: group[1] });
-      members.forEach(function (p) { optgroup.appendChild(el("option", { value: p.id }, p.name)); });
+      members.forEach(function (p) {  /* the id beside the name: look-alike names (RB027) */
+        var label = p.name === p.id ? p.id : p.name + " (" + p.id + ")";
+        optgroup.appendChild(el("option", { value: p.id }, label));
+      });
       who.appendChild(optgroup);
     });
     var pass = el("input", { type: "password", name: "passphrase", "class": "releve-reveal-pass",

@@ -5,7 +5,8 @@ code or a written reason) extend the table of DESIGN.md, as do RB018 (a
 credential not rotated within `rotate_every` days), RB019 (a vault still
 holding format-1 keys: `releve vault migrate`) and RB020 (a list item Markdown
 will glue to the text above it) and RB026 (a vault audience whose keys' signed history
-does not verify: unsigned, planted, substituted, rolled back).
+does not verify: unsigned, planted, substituted, rolled back) and RB027 (a person's
+display name that can pass for another's, or holds invisible characters).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ CODES = {
     "RB020": ("ListLikelyBroken", "warning"),
     # RB021-RB025 are taken by work in progress elsewhere.
     "RB026": ("VaultKeyUnverified", "error"),
+    "RB027": ("ConfusableName", "warning"),
 }
 
 DEFAULT_SEVERITY = {code: severity for code, (_, severity) in CODES.items()}

@@ -14,6 +14,7 @@ from .ignore import NEVER_SILENCED, apply_ignores, ignored_codes
 from .rules import content as rules
 from .rules.coverage import rb013, rb017
 from .rules.lists import rb020_broken_list
+from .rules.names import rb027
 from .rules.secrets import rb009, scan_text
 from .rules.vault import rb018, rb026
 
@@ -35,6 +36,7 @@ RULES: list[rules.Rule] = [
     rb018,
     rb020_broken_list,
     rb026,
+    rb027,
 ]
 
 

@@ -328,8 +328,8 @@ def text_view(diff: RunbookDiff, _: Translator) -> str:
     ]
     team += [f"- {_('diff.absence')}{colon}{name(a.person)}, {period(a.start, a.end)}"
              for a in t.absences_removed]  # fmt: skip
-    team += [f"+ {_('diff.person')}{colon}{name(x)}" for x in t.people_added]
-    team += [f"- {_('diff.person')}{colon}{name(x)}" for x in t.people_removed]
+    team += [f"+ {_('diff.person')}{colon}{diff.who(x)}" for x in t.people_added]
+    team += [f"- {_('diff.person')}{colon}{diff.who(x)}" for x in t.people_removed]
     team += [f"+ {_('diff.holiday')}{colon}{day(d)}" for d in t.holidays_added]
     team += [f"- {_('diff.holiday')}{colon}{day(d)}" for d in t.holidays_removed]
     if t.workdays:
