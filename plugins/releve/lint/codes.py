@@ -6,7 +6,8 @@ credential not rotated within `rotate_every` days), RB019 (a vault still
 holding format-1 keys: `releve vault migrate`) and RB020 (a list item Markdown
 will glue to the text above it) and RB026 (a vault audience whose keys' signed history
 does not verify: unsigned, planted, substituted, rolled back) and RB027 (a person's
-display name that can pass for another's, or holds invisible characters).
+display name that can pass for another's, or holds invisible characters) and RB028 (an RB009
+hit waived by a reviewed `releve: not-a-secret WHAT` marker: shown, never silent).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ CODES = {
     # RB021-RB025 are taken by work in progress elsewhere.
     "RB026": ("VaultKeyUnverified", "error"),
     "RB027": ("ConfusableName", "warning"),
+    "RB028": ("SecretCheckWaived", "warning"),
 }
 
 DEFAULT_SEVERITY = {code: severity for code, (_, severity) in CODES.items()}
