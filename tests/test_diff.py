@@ -312,7 +312,7 @@ def test_json_shape(git_runbook):
     }  # fmt: skip
     assert set(report["vault"]) == {
         "holders_added", "holders_removed", "credentials_added", "credentials_removed",
-        "credentials_rotated", "credentials_changed",
+        "credentials_rotated", "credentials_changed", "keys",
     }  # fmt: skip
     # chloe cannot open the inbox: adding her changes nobody's days (ben covers first)
     assert report["coverage"]["procedures"] == []

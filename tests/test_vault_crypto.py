@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
+import re
 import unicodedata
 from pathlib import Path
 
@@ -434,7 +435,8 @@ def test_dump_is_stable_and_untouched_entries_stay_byte_identical(vault):
 
 def test_entries_are_one_line_per_sealed_item_and_no_checksum(vault):
     text = store.dump(vault)
-    assert "checksum" not in text and "sha" not in text.lower().replace("shared", "")
+    clear = re.sub(r'"[A-Za-z0-9+/]+={0,2}"', '""', text)  # base64 may spell anything
+    assert "checksum" not in clear and "sha" not in clear.lower().replace("shared", "")
     for line in text.splitlines():
         if "nonce:" in line:
             assert line.strip().endswith("}")

@@ -1,5 +1,9 @@
 /* Relève: reveal a sealed credential in the browser with WebCrypto (no dependency).
  *
+ * Before anything is unwrapped, the audience's signed key history is verified as
+ * releve/vault/chain.py does (ECDSA P-256 over each step and over the wrap used):
+ * a key someone planted or substituted is never opened.
+ *
  * Redoes what releve/vault/crypto.py does. Format 2: PBKDF2-HMAC-SHA256 over the
  * NFC passphrase -> AES-GCM key that unwraps the person's P-256 private key (as a
  * non-extractable ECDH key) -> ECDH with the wrap's ephemeral public key -> HKDF-SHA256
@@ -149,6 +153,85 @@
     return !!object && Object.prototype.hasOwnProperty.call(object, key);
   }
 
+  /* Who made each key (vault/chain.py): every step of the audience's history is signed by
+     a holder of the step before it who stays a holder, the first by a person with the
+     role; the wrap used is signed by a holder of its generation. Rejects with
+     `unverified` otherwise. */
+  function unverified() {
+    var err = new Error("unverified");
+    err.unverified = true;
+    return err;
+  }
+  function concat(a, b) {
+    var out = new Uint8Array(a.length + b.length);
+    out.set(a, 0);
+    out.set(b, a.length);
+    return out;
+  }
+  function signedBy(vault, person, message, signature) {
+    if (!own(vault.people, person) || !signature) return Promise.resolve(false);
+    var me = vault.people[person];
+    var keys = [me["public"]].concat(me.former || []);
+    var sig = bytes(signature);
+    if (sig.length !== 64) return Promise.resolve(false);
+    return keys.reduce(function (found, key) {
+      return found.then(function (ok) {
+        if (ok) return true;
+        return crypto.subtle.importKey("raw", bytes(key), { name: "ECDSA", namedCurve: "P-256" },
+          false, ["verify"]).then(function (k) {
+          return crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, k, sig, message);
+        }, function () { return false; });
+      });
+    }, Promise.resolve(false));
+  }
+  function verifyHistory(vault, audience, person) {
+    var aud = vault.audiences[audience] || {};
+    var steps = aud.chain || [];
+    if (aud.generation === null || aud.generation === undefined) return Promise.resolve();
+    if (!steps.length) return Promise.reject(unverified());
+    var members = aud.members || [];
+    var prev = "genesis";
+    var done = Promise.resolve();
+    steps.forEach(function (step, index) {
+      done = done.then(function () {
+        var message = utf8(["releve-vault/2/step", audience, step.generation,
+          step.holders.join(","), step.by, prev].join("\n"));
+        return signedBy(vault, step.by, message, step.signature).then(function (ok) {
+          var before = steps[index - 1];
+          if (!ok || step.holders.indexOf(step.by) < 0) throw unverified();
+          if (before && (before.holders.indexOf(step.by) < 0 ||
+              (step.generation !== before.generation && step.generation !== before.generation + 1))) {
+            throw unverified();
+          }
+          return crypto.subtle.digest("SHA-256", concat(message, bytes(step.signature)));
+        }).then(function (digest) { prev = hex(digest); });
+      });
+    });
+    return done.then(function () {
+      var tip = steps[steps.length - 1];
+      var vouched = steps.some(function (s) { return members.indexOf(s.by) >= 0; });
+      if (!vouched || tip.generation !== aud.generation || tip.holders.indexOf(person) < 0) {
+        throw unverified();
+      }
+      var slot = own(aud.slots, person) ? aud.slots[person] : null;
+      if (!slot || slot.generation !== aud.generation) return null; /* a format-1 slot */
+      var makers = [];
+      steps.forEach(function (s) {
+        if (s.generation === tip.generation) makers = makers.concat(s.holders);
+      });
+      if (!slot.by || makers.indexOf(slot.by) < 0 || !own(vault.people, person)) throw unverified();
+      var sealed = concat(concat(bytes(slot.ephemeral), bytes(slot.nonce)), bytes(slot.key));
+      return Promise.all([
+        crypto.subtle.digest("SHA-256", bytes(vault.people[person]["public"])),
+        crypto.subtle.digest("SHA-256", sealed)
+      ]).then(function (digests) {
+        var message = utf8(["releve-vault/2/wrap", audience, person, slot.generation,
+          hex(digests[0]), hex(digests[1]), slot.by].join("\n"));
+        return signedBy(vault, slot.by, message, slot.signature);
+      }).then(function (ok) { if (!ok) throw unverified(); });
+    });
+  }
+
   /* How `person` opens the audience: "wrap" (format 2), "legacy" (format 1) or null. */
   function access(vault, audience, person) {
     var aud = vault.audiences[audience] || {};
@@ -163,12 +246,16 @@
     var cred = vault.credentials[id];
     var aud = vault.audiences[cred.audience];
     var how = access(vault, cred.audience, person);
-    var dataKey = how === "wrap"
-      ? unlockPrivate(vault.people[person], person, passphrase).then(function (privateKey) {
+    var dataKey = verifyHistory(vault, cred.audience, person).then(function () {
+      return how === "wrap" ? openWrap() : unwrapLegacy(aud.legacy[person], cred.audience, person,
+        passphrase);
+    });
+    function openWrap() {
+      return unlockPrivate(vault.people[person], person, passphrase).then(function (privateKey) {
         return unwrapAudience(aud.slots[person], privateKey, vault.people[person]["public"],
           cred.audience, person, aud.generation);
-      })
-      : unwrapLegacy(aud.legacy[person], cred.audience, person, passphrase);
+      });
+    }
     return dataKey.then(function (key) {
       return metaHash(id, cred).then(function (hash) {
         var names = Object.keys(cred.fields);
@@ -211,7 +298,10 @@
       var members = people.filter(function (p) { return !!p.holder === group[0]; });
       if (!members.length) return;
       var optgroup = el("optgroup", { label: group[1] });
-      members.forEach(function (p) { optgroup.appendChild(el("option", { value: p.id }, p.name)); });
+      members.forEach(function (p) {  /* the id beside the name: look-alike names (RB027) */
+        var label = p.name === p.id ? p.id : p.name + " (" + p.id + ")";
+        optgroup.appendChild(el("option", { value: p.id }, label));
+      });
       who.appendChild(optgroup);
     });
     var pass = el("input", { type: "password", name: "passphrase", "class": "releve-reveal-pass",
@@ -266,6 +356,7 @@
         }
         return open(vault, id, person, passphrase).then(show, function (err) {
           if (err && err.stale) { say(s.stale, true); return; }
+          if (err && err.unverified) { say(s.unverified, true); return; }
           say(s.wrong, true);
           pass.focus();
         });

@@ -89,6 +89,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="person", required=True, metavar="PERSON")
     p.set_defaults(func=run_revoke)
 
+    p = sub.add_parser(
+        "sign",
+        parents=[common],
+        help="sign the keys of audiences written before signatures (a holder)",
+    )
+    p.add_argument("--audience", help="one audience (default: every audience you hold)")
+    p.set_defaults(func=run_sign)
+
     sub.add_parser("rekey", parents=[common], help="change your own passphrase").set_defaults(
         func=run_rekey
     )
@@ -387,6 +395,26 @@ def run_revoke(s: Session) -> int:
     if entries:
         ids = ", ".join(e.id for e in entries)
         _err(s._("vault.revoke_reminder", ids=ids, person=a.person))
+    return 0
+
+
+@_guard
+def run_sign(s: Session) -> int:
+    s.require_readable()
+    me = s.me()
+    people = s.people()
+    audience = s.args.audience
+    passphrase = s.passphrase(me)
+
+    def change(vault: Vault) -> tuple[Vault, ops.Signed]:
+        done = ops.sign(vault, people, me, passphrase, audience)
+        return done.vault, done
+
+    done = s.update(change)
+    if done.signed:
+        print(s._("vault.signed", person=me, audiences=", ".join(done.signed)))
+    if done.already:
+        print(s._("vault.sign_already", audiences=", ".join(done.already)))
     return 0
 
 

@@ -85,8 +85,10 @@ class RunbookFiles:
 
     @property
     def scanned(self) -> tuple[str, ...]:
-        """Folders of free text the secret scan (RB009) reads whole: they reach the site."""
-        return tuple(name for name in (self.docs, self.records) if _inside(name) is not None)
+        """Folders of free text the secret scan (RB009) reads whole: they reach the site
+        (the theme's overrides too: their templates and scripts are on every page)."""
+        names = (self.docs, self.records, self.overrides)
+        return tuple(name for name in names if _inside(name) is not None)
 
     def paths(self, root: Path) -> list[Path]:
         """Every file and folder of the list under `root`, whether it exists or not."""

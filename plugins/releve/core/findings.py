@@ -14,18 +14,16 @@ from typing import Any
 ERROR = "error"
 WARNING = "warning"
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, and the invisible and text-direction ones (U+202E reverses what
+# follows it): a name or file name must not rewrite a terminal line or pass for another.
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+)
 MAX_ARG = 120
 
 
 def has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
-
-
-def escape_controls(text: str) -> str:
-    """`text` with control characters (line breaks, ESC...) shown as escapes, never cut:
-    for a terminal, where an ESC sequence from a name could rewrite the screen."""
-    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
 
 
 def printable(text: str) -> str:
@@ -34,8 +32,20 @@ def printable(text: str) -> str:
     Findings echo values from the runbook (an invalid id, a file name); a CR/LF in
     one must not add lines to a log, a CI annotation or a terminal.
     """
-    text = _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
+    text = escape_controls(text)
     return text if len(text) <= MAX_ARG else text[: MAX_ARG - 1] + "…"
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control, invisible and text-direction character shown as an
+    escape (`\\x1b`, `\\u202e`): safe to print on a terminal or in a CI log."""
+    return _CONTROL.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group(0)
+    shown = repr(char)[1:-1]  # "\\n", "\\x1b", "\\u202e"
+    return shown if shown != char else f"\\u{ord(char):04x}"
 
 
 @dataclass(frozen=True)

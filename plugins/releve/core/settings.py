@@ -6,6 +6,8 @@ the MkDocs plugin fills the same dataclass from its validated config.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -101,11 +103,30 @@ def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # mkdocs.yml: a configuration, not a data file
+
+
+def read_config(path: Path) -> str | None:
+    """mkdocs.yml's text, or None: only a regular file of at most MAX_CONFIG_BYTES is read
+    (`mkdocs.yml -> /dev/zero` in a pull request must not exhaust the memory)."""
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CONFIG_BYTES:
+                return None
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError:
+        return None
+    if len(raw) > MAX_CONFIG_BYTES:
+        return None
+    return raw.decode("utf-8", "replace")
+
+
 def load_settings(root: Path) -> Settings:
     """Settings for the runbook at `root`; defaults when mkdocs.yml is absent or unreadable."""
-    path = root / "mkdocs.yml"
+    text = read_config(root / "mkdocs.yml")
     try:
-        config = _TolerantLoader().load(path.read_text(encoding="utf-8")) or {}
+        config = _TolerantLoader().load(text) or {} if text is not None else {}
     except (OSError, ValueError, Exception):
         config = {}
     if not isinstance(config, dict):

@@ -50,6 +50,12 @@ class RunbookDiff:
                 return snap.runbook.team.name_of(person)
         return person
 
+    def who(self, person: str) -> str:
+        """A person as access is shown: "Name (id)", the id always beside the name, so a
+        look-alike display name cannot pass for someone else."""
+        name = self.name(person)
+        return f"{name} ({person})" if name != person else person
+
     def procedure(self, proc_id: str) -> Procedure | None:
         return self.head.runbook.procedure(proc_id) or self.base.runbook.procedure(proc_id)
 

@@ -14,6 +14,8 @@ from ..core.findings import ERROR, Finding
 from ..core.order import procedure_key, procedure_order
 from ..coverage.compute import Risk
 from ..model import Procedure, Runbook
+from ..model.vault_meta import VaultMeta
+from ..vault.crypto import fingerprint
 
 # Fields a reviewer must see change, in the order they are shown.
 FIELDS = ("title", "service", "owner", "backup", "priority", "schedule", "credentials", "clients")
@@ -210,6 +212,25 @@ class Holder:
     person: str
 
 
+@dataclass(frozen=True)
+class KeyEvent:
+    """A change of who holds which key, and who signed it (None: nobody did).
+
+    kinds: `created` and `removed` (an audience), `generation` (before -> after),
+    `holder_added` and `holder_removed` (`person`), `rolled_back` (generation before
+    -> after), `rewritten` (a history that does not extend the base's), `unsigned`
+    (signatures removed), `key_changed`, `enrolled`, `unenrolled` (a person's public
+    key) and `renamed` (a holder's display name, before -> after).
+    """
+
+    kind: str
+    audience: str = ""
+    person: str = ""
+    by: str | None = None
+    before: object = None
+    after: object = None
+
+
 @dataclass
 class VaultDiff:
     """Who holds which audience, and which credentials exist: metadata only, never a value."""
@@ -220,14 +241,87 @@ class VaultDiff:
     removed: list[str]
     rotated: list[tuple[str, date | None, date | None]]  # id, rotated before, after
     changed: list[tuple[str, list[str]]]  # id, what changed: audience, label, url, fields
+    keys: list[KeyEvent] = field(default_factory=list)  # every change of keys, with signers
 
     def __bool__(self) -> bool:
         return any((self.holders_added, self.holders_removed, self.added, self.removed,
-                    self.rotated, self.changed))  # fmt: skip
+                    self.rotated, self.changed, self.keys))  # fmt: skip
+
+    def signer(self, holder: Holder, added: bool) -> str | None:
+        """Who signed the step that added (or removed) this holder; None: nobody."""
+        kind = "holder_added" if added else "holder_removed"
+        return next((e.by for e in self.keys if e.kind == kind and e.audience == holder.audience
+                     and e.person == holder.person), None)  # fmt: skip
 
 
 def _holders(rb: Runbook) -> set[Holder]:
     return {Holder(c.audience, p) for c in rb.credentials.values() for p in c.holders}
+
+
+def _steps(audience: str, old: VaultMeta, new: VaultMeta) -> list[KeyEvent]:
+    """The key events of one audience from base to head: each signed step added, or what
+    replaced the history when head's does not extend base's."""
+    a, b = old.audiences.get(audience), new.audiences.get(audience)
+    if b is None:
+        return [KeyEvent("removed", audience)]
+    if a is None:
+        first = b.chain[0].by if b.chain else None
+        out = [KeyEvent("created", audience, by=first, after=b.generation)]
+        previous = None
+        steps = b.chain
+    elif b.chain[: len(a.chain)] == a.chain and (b.chain or not a.chain):
+        out, previous, steps = [], (a.chain[-1] if a.chain else None), b.chain[len(a.chain) :]
+    else:
+        tip = b.chain[-1].by if b.chain else None
+        if (b.generation or 0) < (a.generation or 0):
+            kind = "rolled_back"
+        else:
+            kind = "unsigned" if not b.chain else "rewritten"
+        return [KeyEvent(kind, audience, by=tip, before=a.generation, after=b.generation)]
+    for step in steps:
+        before = set(previous.holders) if previous else set()
+        if previous is not None and step.generation != previous.generation:
+            out.append(KeyEvent("generation", audience, by=step.by, before=previous.generation,
+                                after=step.generation))  # fmt: skip
+        out += [KeyEvent("holder_added", audience, p, step.by)
+                for p in sorted(set(step.holders) - before)]  # fmt: skip
+        out += [KeyEvent("holder_removed", audience, p, step.by)
+                for p in sorted(before - set(step.holders))]  # fmt: skip
+        previous = step
+    held_before = set(a.holders()) if a is not None else set()
+    signed = {(e.kind, e.person) for e in out}
+    for person in sorted(set(b.holders()) - held_before):
+        if ("holder_added", person) not in signed:
+            out.append(KeyEvent("holder_added", audience, person))
+    for person in sorted(held_before - set(b.holders())):
+        if ("holder_removed", person) not in signed:
+            out.append(KeyEvent("holder_removed", audience, person))
+    return out
+
+
+def key_events(base: Runbook, head: Runbook) -> list[KeyEvent]:
+    """Every change of who holds which key, with who signed it; and changes of the people
+    whose keys and names vouch for them (public keys, holders' display names)."""
+    old, new = base.vault, head.vault
+    out: list[KeyEvent] = []
+    for audience in sorted(old.audiences.keys() | new.audiences.keys()):
+        out += _steps(audience, old, new)
+    for person in sorted(old.people.keys() | new.people.keys()):
+        a, b = old.people.get(person), new.people.get(person)
+        if a is None:
+            out.append(KeyEvent("enrolled", person=person, after=fingerprint(b.public)))
+        elif b is None:
+            out.append(KeyEvent("unenrolled", person=person, before=fingerprint(a.public)))
+        elif (a.public, a.former) != (b.public, b.former):
+            out.append(KeyEvent("key_changed", person=person, before=fingerprint(a.public),
+                                after=fingerprint(b.public)))  # fmt: skip
+    holding = {p for aud in new.audiences.values() for p in aud.holders()}
+    holding |= {p for aud in old.audiences.values() for p in aud.holders()}
+    for person in sorted(holding):
+        was, now = base.team.people.get(person), head.team.people.get(person)
+        if was is not None and now is not None and was.name != now.name:
+            out.append(KeyEvent("renamed", person=person, before=was.name, after=now.name))
+    return out
 
 
 def vault(base: Runbook, head: Runbook) -> VaultDiff:
@@ -252,6 +346,7 @@ def vault(base: Runbook, head: Runbook) -> VaultDiff:
         removed=sorted(old.keys() - new.keys()),
         rotated=rotated,
         changed=changed,
+        keys=key_events(base, head),
     )
 
 

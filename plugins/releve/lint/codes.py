@@ -5,8 +5,12 @@ code or a written reason) extend the table of DESIGN.md, as do RB018 (a
 credential not rotated within `rotate_every` days), RB019 (a vault still
 holding format-1 keys: `releve vault migrate`) and RB020 (a list item Markdown
 will glue to the text above it), RB023 (example content `releve init` wrote, still
-present), RB024 (a placeholder `releve new` wrote, still to fill in) and RB025 (a
-link or image to a runbook file that is missing, hidden or outside the runbook).
+present), RB024 (a placeholder `releve new` wrote, still to fill in), RB025 (a link
+or image to a runbook file that is missing, hidden or outside the runbook), RB026 (a
+vault audience whose keys' signed history does not verify: unsigned, planted,
+substituted, rolled back), RB027 (a person's display name that can pass for another's,
+or holds invisible characters) and RB028 (an RB009 hit waived by a reviewed
+`releve: not-a-secret WHAT` marker: shown, never silent).
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ CODES = {
     "RB023": ("ExampleContent", "warning"),
     "RB024": ("PlaceholderLeft", "warning"),
     "RB025": ("MissingLinkedFile", "error"),
+    "RB026": ("VaultKeyUnverified", "error"),
+    "RB027": ("ConfusableName", "warning"),
+    "RB028": ("SecretCheckWaived", "warning"),
 }
 
 DEFAULT_SEVERITY = {code: severity for code, (_, severity) in CODES.items()}

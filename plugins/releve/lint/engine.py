@@ -15,10 +15,11 @@ from .rules import content as rules
 from .rules.coverage import rb013, rb017
 from .rules.links import rb025_missing_file
 from .rules.lists import rb020_broken_list
+from .rules.names import rb027
 from .rules.records import rb021_bad_record, rb022_backup_never_did_it
 from .rules.secrets import rb009, scan_text
 from .rules.starting import rb023_example, rb024_placeholder
-from .rules.vault import rb018
+from .rules.vault import rb018, rb026
 
 # Every rule, in code order; RB006-RB008 are found by the model while parsing.
 RULES: list[rules.Rule] = [
@@ -42,6 +43,8 @@ RULES: list[rules.Rule] = [
     rb023_example,
     rb024_placeholder,
     rb025_missing_file,
+    rb026,
+    rb027,
 ]
 
 

@@ -16,8 +16,10 @@ from .codes import CODES
 from .rules.content import finding
 
 KEY = "releve_ignore"
-# A secret in a page must be removed, never hidden: the build refuses to publish it.
-NEVER_SILENCED = frozenset({"RB009"})
+# A secret in a page must be removed, never hidden: the build refuses to publish it. A
+# vault key nobody can vouch for (RB026) must not be silenced by a page either.
+# A waived secret check (RB028) stays visible in every summary and diff.
+NEVER_SILENCED = frozenset({"RB009", "RB026", "RB028"})
 
 
 def ignored_codes(runbook: Runbook) -> tuple[dict[str, set[str]], list[Finding]]:

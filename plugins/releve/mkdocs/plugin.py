@@ -41,7 +41,7 @@ from ..core.settings import Settings
 from ..coverage.compute import Coverage
 from ..i18n import Translator, language_of
 from ..model import Client, Procedure, Runbook
-from ..model.sources import unsafe_links
+from ..model.sources import hidden_part, unsafe_links
 from ..records.history import History
 from ..render import binder as binders
 from ..render import templates
@@ -170,6 +170,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             log.info(Translator(self.settings.language)("build.binders_skipped", n=count))
         self._log_findings()
         self._refuse_secrets()
+        for file in [f for f in files if hidden_part(f.src_uri)]:
+            files.remove(file)  # `.git`, `.env`: never published, whatever exclude_docs says
 
         for proc in site.runbook.procedures:
             self._add_source(files, config, proc.path, proc)

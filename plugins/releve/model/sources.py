@@ -7,6 +7,7 @@ RB008 finding, and the caller moves on to the next file.
 from __future__ import annotations
 
 import errno
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -106,7 +107,7 @@ def unsafe_links(root: Path, starts: list[Path]) -> list[str]:
         except (OSError, RuntimeError):  # broken, or a loop (RuntimeError before 3.13)
             bad.append(rel(root, path))
             continue
-        if not real.is_relative_to(top):
+        if not real.is_relative_to(top) or _into_hidden(root, top, path, real):
             bad.append(rel(root, path))
             continue
         if not real.is_dir():
@@ -123,6 +124,20 @@ def unsafe_links(root: Path, starts: list[Path]) -> list[str]:
         except OSError:
             continue
     return sorted(set(bad))
+
+
+def hidden_part(relative: Path | str) -> bool:
+    """Whether a runbook-relative path goes through a dot-folder or is a dot-file (`.git`,
+    `.env`, `.ssh`): never published, whatever the link that leads there."""
+    return any(part.startswith(".") and part not in (".", "..") for part in Path(relative).parts)
+
+
+def _into_hidden(root: Path, top: Path, path: Path, real: Path) -> bool:
+    """A link (at `path` or above it) that leads into a dot-folder of the runbook from a
+    path that does not: `docs/meta -> ../.git` would publish the repository's history,
+    secrets removed from the files included."""
+    seen_as = Path(os.path.normpath(rel(root, path)))
+    return hidden_part(real.relative_to(top)) and not hidden_part(seen_as)
 
 
 @dataclass

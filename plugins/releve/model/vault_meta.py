@@ -72,10 +72,36 @@ def pending_migration(legacy: Mapping[str, Iterable[str]]) -> dict[str, list[str
 
 @dataclass
 class PersonMeta:
-    """An enrolled person: her public key and her passphrase's iterations, in clear."""
+    """An enrolled person: her public key and her passphrase's iterations, in clear, and
+    her earlier public keys (`enroll --again`), which verify what she signed with them."""
 
     public: bytes
     iterations: int
+    former: tuple[bytes, ...] = ()
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One signed step of an audience's key history (`chain:` in vault.yml): after it, key
+    generation `generation` is held by `holders`; `by` signed it with her enrolled key.
+    The signature also covers the step before it (`vault/chain.py`), so steps can be
+    neither removed, reordered nor replaced without breaking the chain."""
+
+    generation: int
+    holders: tuple[str, ...]
+    by: str
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class WrapSig:
+    """What a holder's wrap is signed over, without the wrap: its generation, the SHA-256
+    of its sealed bytes, and who signed it (None: made before signatures)."""
+
+    generation: int
+    digest: bytes
+    by: str | None = None
+    signature: bytes | None = None
 
 
 @dataclass
@@ -83,6 +109,8 @@ class AudienceMeta:
     generation: int | None = None  # None: no format-2 key yet (format-1 slots only)
     slots: dict[str, int] = field(default_factory=dict)  # person -> generation of her wrap
     legacy: dict[str, int] = field(default_factory=dict)  # person -> iterations (format 1)
+    wraps: dict[str, WrapSig] = field(default_factory=dict)  # person -> her wrap's signature
+    chain: list[Statement] = field(default_factory=list)  # the signed key history
 
     def current(self) -> list[str]:
         return current_holders(self.generation, self.slots)
@@ -135,10 +163,31 @@ class VaultMeta:
 # --- findings from the metadata alone -------------------------------------------------
 
 
+def rolled_back(meta: VaultMeta, audience: str) -> int | None:
+    """The highest generation a value or a wrap of `audience` was sealed under, when it is
+    above the audience's own: its keys were rolled back (an older `audiences:` block
+    restored, which gives the key back to whoever a `revoke` removed). Generations only
+    go up, so this is never a merge; None when the audience is not rolled back."""
+    aud = meta.audiences.get(audience)
+    if aud is None:
+        return None
+    current = aud.generation or 0
+    seen = [g for g in aud.slots.values() if g > current]
+    seen += [
+        g
+        for cred in meta.credentials.values()
+        if cred.audience == audience
+        for g in cred.fields.values()
+        if g is not None and g > current
+    ]
+    return max(seen) if seen else None
+
+
 def key_findings(meta: VaultMeta) -> list[Finding]:
     """What a merge of `revoke` (a new key generation) with a parallel `add` or `grant`
     leaves behind, seen without a passphrase: values and wraps of a generation that no
-    longer exists, which nobody can open (RB008)."""
+    longer exists, which nobody can open (RB008); and values or wraps of a generation
+    above the audience's, which only a rollback of its keys leaves (RB026)."""
     out = []
     for cred in meta.credentials.values():
         aud = meta.audiences.get(cred.audience)
@@ -149,6 +198,11 @@ def key_findings(meta: VaultMeta) -> list[Finding]:
             if generation is None and aud.generation is not None:
                 out.append(meta.finding("RB008", where, "vault.unmigrated_field", id=cred.id,
                                         field=name, audience=cred.audience))  # fmt: skip
+            elif generation is not None and generation > (aud.generation or 0):
+                out.append(meta.finding("RB026", where, "vault.rolled_back_field", id=cred.id,
+                                        field=name, audience=cred.audience,
+                                        generation=generation,
+                                        current=aud.generation or 0))  # fmt: skip
             elif generation != aud.generation:
                 out.append(meta.finding("RB008", where, "vault.stale_field", id=cred.id,
                                         field=name, audience=cred.audience,
@@ -156,7 +210,12 @@ def key_findings(meta: VaultMeta) -> list[Finding]:
                                         current=aud.generation or 0))  # fmt: skip
     for audience, aud in meta.audiences.items():
         for person, generation in aud.slots.items():
-            if generation != aud.generation:
+            if generation > (aud.generation or 0):
+                out.append(meta.finding("RB026", f"audiences.{audience}.slots.{person}",
+                                        "vault.rolled_back_wrap", person=person,
+                                        audience=audience, generation=generation,
+                                        current=aud.generation or 0))  # fmt: skip
+            elif generation != aud.generation:
                 out.append(meta.finding("RB008", f"audiences.{audience}.slots.{person}",
                                         "vault.stale_wrap_found", person=person,
                                         audience=audience, generation=generation,

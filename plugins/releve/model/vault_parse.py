@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from datetime import date
 from typing import Any
@@ -25,7 +26,9 @@ from .vault_meta import (
     AudienceMeta,
     CredentialMeta,
     PersonMeta,
+    Statement,
     VaultMeta,
+    WrapSig,
 )
 from .yamlsource import YamlDoc, load_yaml
 
@@ -38,14 +41,28 @@ SALT_BYTES = 16
 TAG_BYTES = 16
 PUBLIC_BYTES = 65  # uncompressed P-256 point
 PRIVATE_BYTES = 67  # PKCS#8 of a P-256 private key, without its public key
+SIGNATURE_BYTES = 64  # ECDSA P-256, r || s
 
 PERSON_KEYS = {"public", "iterations", "salt", "nonce", "private"}
 WRAP_KEYS = {"generation", "ephemeral", "nonce", "key"}
+SIGNED = {"by", "signature"}  # a wrap made since signatures carries both
 SLOT_KEYS = {"iterations", "salt", "nonce", "key"}
+STATEMENT_KEYS = {"generation", "holders", "by", "signature"}
+# Far above any real value: PBKDF2 iterations past this would hang `vault show` and the
+# browser's Reveal (the documented range is MIN_ITERATIONS to MAX_ITERATIONS).
+MAX_ITERATIONS = 10_000_000
+MAX_GENERATION = 1_000_000_000
+MAX_CHAIN = 10_000  # signed steps of one audience's key history
 
 
-def positive(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+def wrap_digest(ephemeral: bytes, nonce: bytes, key: bytes) -> bytes:
+    """What a wrap's signature covers of its sealed bytes (`vault/chain.py`)."""
+    return hashlib.sha256(ephemeral + nonce + key).digest()
+
+
+def positive(value: Any, limit: int | None = None) -> bool:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+    return ok and (limit is None or value <= limit)
 
 
 def unb64(value: Any) -> bytes | None:
@@ -77,17 +94,26 @@ class _Parser:
         return data
 
     def person(self, where: str, value: Any) -> PersonMeta | None:
-        if not isinstance(value, dict) or set(value) != PERSON_KEYS:
+        if not isinstance(value, dict) or set(value) - {"former"} != PERSON_KEYS:
             self.problem(where, "vault.bad_person", where=where)
             return None
         if not positive(value["iterations"]):
             self.problem(where, "vault.bad_person", where=where)
             return None
+        if value["iterations"] > MAX_ITERATIONS:
+            self.problem(f"{where}.iterations", "vault.too_many_iterations", where=where,
+                         n=MAX_ITERATIONS)  # fmt: skip
+            return None
         public = self.blob(f"{where}.public", value["public"], PUBLIC_BYTES)
         self.blob(f"{where}.salt", value["salt"], SALT_BYTES)
         self.blob(f"{where}.nonce", value["nonce"], NONCE_BYTES)
         self.blob(f"{where}.private", value["private"], PRIVATE_BYTES + TAG_BYTES)
-        return PersonMeta(public, value["iterations"])
+        former = value.get("former", [])
+        if not isinstance(former, list):
+            self.problem(f"{where}.former", "vault.bad_person", where=where)
+            former = []
+        keys = tuple(self.blob(f"{where}.former", key, PUBLIC_BYTES) for key in former)
+        return PersonMeta(public, value["iterations"], tuple(k for k in keys if k))
 
     def slot(self, where: str, value: Any) -> int | None:
         """A format-1 slot: its iterations, or None."""
@@ -97,23 +123,57 @@ class _Parser:
         if not positive(value["iterations"]):
             self.problem(where, "vault.bad_slot", where=where)
             return None
+        if value["iterations"] > MAX_ITERATIONS:
+            self.problem(f"{where}.iterations", "vault.too_many_iterations", where=where,
+                         n=MAX_ITERATIONS)  # fmt: skip
+            return None
         self.blob(f"{where}.salt", value["salt"], SALT_BYTES)
         self.blob(f"{where}.nonce", value["nonce"], NONCE_BYTES)
         self.blob(f"{where}.key", value["key"], KEY_BYTES + TAG_BYTES)
         return value["iterations"]
 
-    def wrap(self, where: str, value: Any) -> int | None:
-        """A format-2 wrap: its key generation, or None."""
-        if not isinstance(value, dict) or set(value) != WRAP_KEYS:
+    def wrap(self, where: str, value: Any) -> WrapSig | None:
+        """A format-2 wrap: its key generation and what its signature covers, or None."""
+        keys = set(value) if isinstance(value, dict) else set()
+        if keys not in (WRAP_KEYS, WRAP_KEYS | SIGNED):
             self.problem(where, "vault.bad_wrap", where=where)
             return None
-        if not positive(value["generation"]):
+        if not positive(value["generation"], MAX_GENERATION):
             self.problem(where, "vault.bad_wrap", where=where)
             return None
-        self.blob(f"{where}.ephemeral", value["ephemeral"], PUBLIC_BYTES)
-        self.blob(f"{where}.nonce", value["nonce"], NONCE_BYTES)
-        self.blob(f"{where}.key", value["key"], KEY_BYTES + TAG_BYTES)
-        return value["generation"]
+        ephemeral = self.blob(f"{where}.ephemeral", value["ephemeral"], PUBLIC_BYTES)
+        nonce = self.blob(f"{where}.nonce", value["nonce"], NONCE_BYTES)
+        key = self.blob(f"{where}.key", value["key"], KEY_BYTES + TAG_BYTES)
+        by, signature = value.get("by"), None
+        if keys >= SIGNED:
+            if not isinstance(by, str) or not ID_RE.fullmatch(by):
+                self.problem(f"{where}.by", "vault.bad_wrap", where=where)
+                return None
+            signature = self.blob(f"{where}.signature", value["signature"], SIGNATURE_BYTES)
+        return WrapSig(value["generation"], wrap_digest(ephemeral, nonce, key), by, signature)
+
+    def chain(self, where: str, value: Any) -> list[Statement]:
+        """The signed key history of an audience; a malformed step is reported (and left
+        out, which breaks the chain: `vault/chain.py` says so too)."""
+        if not isinstance(value, list) or len(value) > MAX_CHAIN:
+            self.problem(where, "vault.bad_chain", where=where)
+            return []
+        out = []
+        for index, step in enumerate(value):
+            at = f"{where}[{index}]"
+            if not isinstance(step, dict) or set(step) != STATEMENT_KEYS:
+                self.problem(at, "vault.bad_chain", where=at)
+                continue
+            holders, by = step["holders"], step["by"]
+            ok = positive(step["generation"], MAX_GENERATION)
+            ok = ok and isinstance(holders, list) and isinstance(by, str) and ID_RE.fullmatch(by)
+            ok = ok and all(isinstance(h, str) and ID_RE.fullmatch(h) for h in holders)
+            if not ok:
+                self.problem(at, "vault.bad_chain", where=at)
+                continue
+            signature = self.blob(f"{at}.signature", step["signature"], SIGNATURE_BYTES)
+            out.append(Statement(step["generation"], tuple(holders), by, signature))
+        return out
 
     def sealed(self, where: str, cred_id: str, name: str, value: Any) -> bool:
         keys = set(value) if isinstance(value, dict) else set()
@@ -121,7 +181,7 @@ class _Parser:
         ok = FIELD_RE.fullmatch(name) and (
             keys == {"nonce", "value"} or (two and keys == {"generation", "nonce", "value"})
         )
-        if ok and "generation" in keys and not positive(value["generation"]):
+        if ok and "generation" in keys and not positive(value["generation"], MAX_GENERATION):
             ok = False
         if not ok:
             self.problem(where, "vault.bad_field", id=cred_id, field=name)
@@ -132,7 +192,7 @@ class _Parser:
 
     def audience(self, where: str, name: str, spec: Any) -> AudienceMeta | None:
         legacy_file = self.meta.version == LEGACY_VERSION
-        allowed = {"slots"} if legacy_file else {"generation", "slots", "legacy"}
+        allowed = {"slots"} if legacy_file else {"generation", "slots", "legacy", "chain"}
         if not isinstance(spec, dict) or not set(spec) <= allowed:
             self.problem(where, "vault.bad_audience", audience=name)
             return None
@@ -141,7 +201,7 @@ class _Parser:
         if not isinstance(slots, dict | None) or not isinstance(legacy, dict | None):
             self.problem(where, "vault.bad_audience", audience=name)
             return None
-        if generation is not None and not positive(generation):
+        if generation is not None and not positive(generation, MAX_GENERATION):
             self.problem(f"{where}.generation", "vault.bad_generation", audience=name)
             return None
         if not legacy_file and slots and generation is None:
@@ -153,7 +213,10 @@ class _Parser:
         for person, value in (slots or {}).items():
             wrap = self.wrap(f"{where}.slots.{person}", value)
             if wrap is not None:
-                aud.slots[person] = wrap
+                aud.slots[person] = wrap.generation
+                aud.wraps[person] = wrap
+        if "chain" in spec:
+            aud.chain = self.chain(f"{where}.chain", spec["chain"])
         for person, value in (legacy or {}).items():
             slot = self.slot(self.meta.legacy_where(name, person), value)
             if slot is not None:

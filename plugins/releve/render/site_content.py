@@ -102,7 +102,9 @@ class SiteContent:
         indexed), the calendar feed, and the Today page's data."""
         vault = load_vault(self.root / self.settings.vault_file, self.settings.vault_file)
         return {
-            VAULT_JSON: site_json(vault),
+            VAULT_JSON: site_json(
+                vault, {pid: set(p.roles) for pid, p in self.runbook.team.people.items()}
+            ),
             ICS: calendar(self.runbook, self.coverage, self.today, self.settings, self.whole),
             today_page.TODAY_JSON: today_page.today_json(
                 self.runbook, self.today, url_of, self.window

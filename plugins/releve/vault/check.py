@@ -5,7 +5,9 @@
 - every audience is a role in team.yml, every holder exists and has that role;
 - every credential's audience has at least one holder; passphrases use enough iterations;
 - every value and wrap belongs to the audience's current key generation (a merge of
-  `revoke` with a parallel `add` leaves a value sealed under a key that is gone);
+  `revoke` with a parallel `add` leaves a value sealed under a key that is gone; a
+  value above it, a rollback);
+- every audience's signed key history verifies (`chain.py`, RB026);
 - format-1 material is a warning until every holder has migrated;
 - every credential a procedure names (front-matter `credentials:` or inline
   `[[cred:ID]]`) exists in the vault.
@@ -19,6 +21,7 @@ from ..model.refs import references
 from ..model.types import Pos
 from ..model.vault_meta import format_findings as meta_format_findings
 from ..model.vault_meta import key_findings
+from . import chain
 from .crypto import MIN_ITERATIONS, Refused, load_public
 from .store import Vault
 
@@ -35,6 +38,7 @@ def check_vault(vault: Vault, runbook: Runbook) -> list[Finding]:
         if person not in people:
             at(vault.pos(f"people.{person}"), "RB003", "vault.enrolled_unknown", person=person)
     findings.extend(key_findings(meta))
+    findings.extend(chain.findings(meta, {pid: set(p.roles) for pid, p in people.items()}))
     for audience, aud in vault.audiences.items():
         apos = vault.pos(f"audiences.{audience}")
         if not any(audience in p.roles for p in people.values()):

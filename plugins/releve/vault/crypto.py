@@ -30,9 +30,13 @@ import os
 import unicodedata
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
@@ -52,6 +56,7 @@ PKCS8_PREFIX = bytes.fromhex(
 )
 PRIVATE_BYTES = len(PKCS8_PREFIX) + 32
 WRAP_INFO = b"releve-vault/2/wrap"
+SIGNATURE_BYTES = 64  # ECDSA P-256: r || s, 32 bytes each (WebCrypto's format)
 
 
 class Refused(Exception):
@@ -70,23 +75,29 @@ class Slot:
 
 @dataclass(frozen=True)
 class Enrolment:
-    """Format 2: a person's public key in clear, and her private key sealed by her passphrase."""
+    """Format 2: a person's public key in clear, and her private key sealed by her passphrase.
+
+    `former`: her earlier public keys (`enroll --again`), kept to verify what she signed."""
 
     public: bytes
     iterations: int
     salt: bytes
     nonce: bytes
     private: bytes  # sealed PKCS#8: AES-GCM ciphertext and tag
+    former: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True)
 class Wrap:
-    """Format 2: generation `generation` of an audience key, wrapped to one holder's public key."""
+    """Format 2: generation `generation` of an audience key, wrapped to one holder's public
+    key, signed by the holder who made it (`by`; None: a wrap made before signatures)."""
 
     generation: int
     ephemeral: bytes  # the ephemeral public key of this wrap, uncompressed point
     nonce: bytes
     key: bytes  # wrapped data key: AES-GCM ciphertext and tag
+    by: str | None = None
+    signature: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -330,3 +341,27 @@ def open_sealed(data_key: bytes, sealed: Sealed, ad: bytes) -> str:
         return AESGCM(data_key).decrypt(sealed.nonce, sealed.value, ad).decode("utf-8")
     except (InvalidTag, UnicodeDecodeError):
         raise Refused("altered value or metadata") from None
+
+
+# --- signatures (who made each audience key and each wrap) -----------------------------
+
+
+def sign(private: PrivateKey, message: bytes) -> bytes:
+    """ECDSA P-256 with SHA-256 by the enrolled key itself, as r || s (64 bytes)."""
+    r, s = decode_dss_signature(private.sign(message, ec.ECDSA(hashes.SHA256())))
+    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+
+def verify(public: bytes, message: bytes, signature: bytes) -> bool:
+    """Whether `signature` (r || s) is `public`'s over `message`; never raises."""
+    if len(signature) != SIGNATURE_BYTES:
+        return False
+    try:
+        key = load_public(public)
+        der = encode_dss_signature(
+            int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+        )
+        key.verify(der, message, ec.ECDSA(hashes.SHA256()))
+    except (Refused, InvalidSignature, ValueError):
+        return False
+    return True

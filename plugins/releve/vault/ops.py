@@ -12,13 +12,14 @@ passes them.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import crypto
+from . import chain, crypto
 from .crypto import FORMAT_VERSION, MIN_ITERATIONS, PrivateKey, Refused, Sealed
 from .store import FIELD_RE, ID_RE, Audience, Entry, Vault, insert_sorted
 
@@ -93,6 +94,25 @@ def _migrated(vault: Vault, audience: str, me: str) -> Audience:
 
 
 # --- keys -------------------------------------------------------------------------
+
+
+def verified(vault: Vault, people: People, audience: str) -> chain.History:
+    """The audience's signed history, which must verify before its key is used: an
+    unsigned, broken or self-revoked history, or keys rolled back, is refused, naming
+    who signed the step at fault (`chain.py`)."""
+    history = chain.verify(vault.meta(), audience, people)
+    if history.problems:
+        problem = history.problems[0]
+        raise VaultError(problem.key, REFUSED, **problem.args)
+    return history
+
+
+def _wrap(key: bytes, vault: Vault, audience: str, person: str, generation: int, me: str,
+          private: PrivateKey) -> crypto.Wrap:  # fmt: skip
+    """The audience key wrapped to `person`'s public key, signed by `me`."""
+    public = vault.people[person].public
+    wrap = crypto.wrap_to(key, public, audience, person, generation)
+    return chain.signed_wrap(wrap, audience, person, public, me, private)
 
 
 def unlock(vault: Vault, me: str, passphrase: str) -> PrivateKey:
@@ -199,8 +219,10 @@ def enroll(
         if me in aud.slots:
             del aud.slots[me]
             dropped[name] = aud.holders()
-    if me in out.people:
-        out.people[me] = enrolment
+    if me in out.people:  # her former keys still verify what she signed with them
+        old = out.people[me]
+        former = tuple(dict.fromkeys((old.public, *old.former)))
+        out.people[me] = dataclasses.replace(enrolment, former=former)
     else:
         out.people = insert_sorted(out.people, me, enrolment)
     return Enrolled(out, crypto.fingerprint(enrolment.public), dropped)
@@ -276,15 +298,23 @@ def add(
     aud = out.audiences.get(audience)
     if aud is not None and aud.holders():
         _migrated(out, audience, me)
+        verified(out, people, audience)
         key = Keyring(out, me, passphrase).key(audience)
     else:
         if me not in out.people and out.legacy_holders().get(me):
             raise VaultError("vault.migrate_first", REFUSED, person=me)
-        unlock(out, me, passphrase)
-        public = out.people[me].public
+        history = aud.chain if aud is not None else []
+        if history and me not in history[-1].holders:  # only a holder starts a generation
+            raise VaultError("vault.recreate_not_holder", REFUSED, person=me, audience=audience,
+                             holders=", ".join(history[-1].holders))  # fmt: skip
+        if history:
+            verified_history(out, people, audience)
+        private = unlock(out, me, passphrase)
         key = crypto.new_data_key()
         generation = (aud.generation or 0) + 1 if aud is not None else 1
-        fresh = Audience(generation, {me: crypto.wrap_to(key, public, audience, me, generation)})
+        steps = chain.next_step(audience, history, generation, [me], me, private)
+        wrap = _wrap(key, out, audience, me, generation, me, private)
+        fresh = Audience(generation, {me: wrap}, chain=steps)
         if aud is None:
             out.audiences = insert_sorted(out.audiences, audience, fresh)
         else:
@@ -300,6 +330,17 @@ def add(
         entry.rotated = today
     entry.fields[field] = _seal(entry, field, key, value, aud.generation)
     return out
+
+
+def verified_history(vault: Vault, people: People, audience: str) -> None:
+    """The audience's history verifies as far as its steps go (its wraps aside): what an
+    audience nobody holds any more must show before a former holder starts it again."""
+    problems = [
+        p for p in chain.verify(vault.meta(), audience, people).problems
+        if not p.key.startswith("vault.wrap_")
+    ]  # fmt: skip
+    if problems:
+        raise VaultError(problems[0].key, REFUSED, **problems[0].args)
 
 
 def reveal(
@@ -368,12 +409,17 @@ def grant(vault: Vault, people: People, me: str, passphrase: str, audience: str,
     grant_preflight(vault, people, audience, to)
     _person(people, me)
     aud = _migrated(vault, audience, me)
-    key = Keyring(vault, me, passphrase).key(audience)
+    verified(vault, people, audience)
+    keyring = Keyring(vault, me, passphrase)
+    key = keyring.key(audience)
     out = copy.deepcopy(vault)
     generation = aud.generation or 0
-    wrap = crypto.wrap_to(key, out.people[to].public, audience, to, generation)
+    private = keyring.private()
+    wrap = _wrap(key, out, audience, to, generation, me, private)
     target = out.audiences[audience]
     target.slots = insert_sorted({p: w for p, w in target.slots.items() if p != to}, to, wrap)
+    target.chain = chain.next_step(audience, target.chain, generation,
+                                   [*aud.holders(), to], me, private)  # fmt: skip
     return out
 
 
@@ -407,7 +453,10 @@ def revoke(
     if person == me:
         raise VaultError("vault.revoke_self", REFUSED)
     _migrated(vault, audience, me)
-    old = Keyring(vault, me, passphrase).key(audience)
+    verified(vault, people, audience)
+    keyring = Keyring(vault, me, passphrase)
+    old = keyring.key(audience)
+    private = keyring.private()
 
     out = copy.deepcopy(vault)
     generation = (aud.generation or 0) + 1
@@ -426,10 +475,12 @@ def revoke(
             n += 1
     remaining = [h for h in aud.holders() if h != person]
     dropped = [h for h in remaining if h not in out.people]
-    out.audiences[audience] = Audience(generation, {
-        holder: crypto.wrap_to(new, out.people[holder].public, audience, holder, generation)
-        for holder in remaining if holder in out.people
-    })  # fmt: skip
+    kept = [h for h in remaining if h in out.people]
+    out.audiences[audience] = Audience(
+        generation,
+        {h: _wrap(new, out, audience, h, generation, me, private) for h in kept},
+        chain=chain.next_step(audience, aud.chain, generation, kept, me, private),
+    )
     return Revoked(out, n, dropped, stale)
 
 
@@ -474,20 +525,22 @@ def migrate(vault: Vault, people: People, me: str, passphrase: str, **kdf: Any) 
     out = copy.deepcopy(vault)
     out.version = FORMAT_VERSION
     if me in out.people:
-        unlock(out, me, passphrase)
+        private = unlock(out, me, passphrase)
         public = out.people[me].public
     else:
-        enrolment, _ = crypto.enrol(me, passphrase, **_kdf(kdf))
+        enrolment, private = crypto.enrol(me, passphrase, **_kdf(kdf))
         out.people = insert_sorted(out.people, me, enrolment)
         public = enrolment.public
     for name in mine:
         aud = out.audiences[name]
-        del aud.legacy[me]
         if name not in keys:
+            del aud.legacy[me]
             continue
         key = keys[name]
-        if aud.generation is None:
+        if aud.generation is None:  # the first holder to migrate signs the key's history
             aud.generation = 1
+            aud.chain = chain.next_step(name, [], 1, aud.holders(), me, private)
+        del aud.legacy[me]
         for entry in out.entries_of(name):
             for field_name, sealed in list(entry.fields.items()):
                 if sealed.generation not in (None, 1):
@@ -498,5 +551,73 @@ def migrate(vault: Vault, people: People, me: str, passphrase: str, **kdf: Any) 
                     raise VaultError("vault.tampered", REFUSED, id=entry.id) from None
                 if sealed.generation is None:
                     entry.fields[field_name] = _seal(entry, field_name, key, value, 1)
-        aud.slots = insert_sorted(aud.slots, me, crypto.wrap_to(key, public, name, me, 1))
+        wrap = chain.signed_wrap(crypto.wrap_to(key, public, name, me, 1), name, me, public, me,
+                                 private)  # fmt: skip
+        aud.slots = insert_sorted(aud.slots, me, wrap)
     return Migrated(out, sorted(keys), out.legacy_holders(), crypto.fingerprint(public))
+
+
+# --- signing an audience written before signatures ----------------------------------------
+
+
+@dataclass
+class Signed:
+    vault: Vault
+    signed: list[str]  # audiences signed now
+    already: list[str]  # audiences whose history already verified
+
+
+def sign(
+    vault: Vault, people: People, me: str, passphrase: str, audience: str | None = None
+) -> Signed:
+    """Sign the keys of audiences written before signatures, as one of their holders.
+
+    For each audience `me` holds (or `audience`) with no signed history at all, she
+    opens its key, wraps it again, signed, to every holder (so every wrap holds the key
+    she holds, whoever made the old ones) and signs the first step of its history
+    (holders: the current ones). An audience whose history verifies is left as it is;
+    one whose history exists but does not verify is refused: signing it would vouch
+    for a key someone may have planted. Sign a vault you have reviewed (git log).
+    """
+    _writable(vault)
+    _person(people, me)
+    if audience is not None:
+        if audience not in vault.audiences:
+            _audience_is_role(people, audience)
+            raise VaultError("vault.no_such_audience", USAGE, audience=audience)
+        if me not in vault.audiences[audience].current():
+            raise VaultError("vault.not_holder", REFUSED, person=me, audience=audience)
+        names = [audience]
+    else:
+        names = [n for n, aud in vault.audiences.items() if me in aud.current()]
+        if not names:
+            raise VaultError("vault.holds_nothing", REFUSED, person=me)
+    out = copy.deepcopy(vault)
+    keyring = Keyring(out, me, passphrase)
+    done, already = [], []
+    for name in names:
+        history = chain.verify(out.meta(), name, people)
+        if history.ok:
+            already.append(name)
+            continue
+        first = history.problems[0]
+        if first.key != "vault.unsigned":
+            raise VaultError(first.key, REFUSED, **first.args)
+        if name not in _person(people, me):
+            raise VaultError("vault.no_role", REFUSED, person=me, audience=name)
+        aud = out.audiences[name]
+        generation = aud.generation or 0
+        key = keyring.key(name)
+        private = keyring.private()
+        holders = aud.holders()
+        aud.slots = {
+            h: _wrap(key, out, name, h, generation, me, private)
+            if w.generation == generation and h in out.people
+            else w  # a leftover of another generation: reported as it was
+            for h, w in aud.slots.items()
+        }
+        aud.chain = chain.next_step(name, [], generation, holders, me, private)
+        done.append(name)
+    if not done and audience is None and not already:
+        raise VaultError("vault.holds_nothing", REFUSED, person=me)
+    return Signed(out, done, already)

@@ -37,14 +37,16 @@ from ..model.vault_meta import (
     AudienceMeta,
     CredentialMeta,
     PersonMeta,
+    Statement,
     VaultMeta,
+    WrapSig,
     audience_holders,
     current_holders,
     legacy_valid,
     pending_migration,
 )
 from ..model.vault_parse import FIELD_RE as FIELD_RE
-from ..model.vault_parse import read_vault
+from ..model.vault_parse import read_vault, wrap_digest
 from ..model.vault_parse import unb64 as unb64_or_none
 from .crypto import (
     FORMAT_VERSION,
@@ -91,6 +93,7 @@ class Audience:
     generation: int | None = None  # None: no format-2 key yet (format-1 material only)
     slots: dict[str, Wrap] = field(default_factory=dict)  # person -> wrap (format 2)
     legacy: dict[str, Slot] = field(default_factory=dict)  # person -> slot (format 1)
+    chain: list[Statement] = field(default_factory=list)  # signed key history (chain.py)
 
     def legacy_valid(self) -> bool:
         """Whether the format-1 slots still open anything (the model's rule)."""
@@ -142,12 +145,16 @@ class Vault:
         return VaultMeta(
             path=self.path,
             version=self.version,
-            people={p: PersonMeta(e.public, e.iterations) for p, e in self.people.items()},
+            people={
+                p: PersonMeta(e.public, e.iterations, e.former) for p, e in self.people.items()
+            },
             audiences={
                 name: AudienceMeta(
                     aud.generation,
                     aud.wrap_generations(),
                     {person: slot.iterations for person, slot in aud.legacy.items()},
+                    {person: wrap_sig(w) for person, w in aud.slots.items()},
+                    list(aud.chain),
                 )
                 for name, aud in self.audiences.items()
             },
@@ -167,6 +174,12 @@ class Vault:
         )
 
 
+def wrap_sig(wrap: Wrap) -> WrapSig:
+    """What the wrap's signature covers (the model's view of a wrap)."""
+    digest = wrap_digest(wrap.ephemeral, wrap.nonce, wrap.key)
+    return WrapSig(wrap.generation, digest, wrap.by, wrap.signature)
+
+
 # --- plain data: what YAML holds ------------------------------------------------
 
 
@@ -180,22 +193,37 @@ def slot_plain(slot: Slot) -> dict[str, Any]:
 
 
 def wrap_plain(wrap: Wrap) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "generation": wrap.generation,
         "ephemeral": b64(wrap.ephemeral),
         "nonce": b64(wrap.nonce),
         "key": b64(wrap.key),
     }
+    if wrap.by is not None and wrap.signature is not None:
+        out |= {"by": wrap.by, "signature": b64(wrap.signature)}
+    return out
+
+
+def statement_plain(step: Statement) -> dict[str, Any]:
+    return {
+        "generation": step.generation,
+        "holders": list(step.holders),
+        "by": step.by,
+        "signature": b64(step.signature),
+    }
 
 
 def enrolment_plain(e: Enrolment) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "public": b64(e.public),
         "iterations": e.iterations,
         "salt": b64(e.salt),
         "nonce": b64(e.nonce),
         "private": b64(e.private),
     }
+    if e.former:
+        out["former"] = [b64(key) for key in e.former]
+    return out
 
 
 def sealed_plain(sealed: Sealed) -> dict[str, Any]:
@@ -221,6 +249,8 @@ def audience_plain(aud: Audience, version: int = FORMAT_VERSION) -> dict[str, An
     out["slots"] = {person: wrap_plain(w) for person, w in aud.slots.items()}
     if aud.legacy:
         out["legacy"] = {person: slot_plain(s) for person, s in aud.legacy.items()}
+    if aud.chain:
+        out["chain"] = [statement_plain(step) for step in aud.chain]
     return out
 
 
@@ -284,18 +314,20 @@ def parse(text: str, path: str = "vault.yml") -> Vault:
             _bytes(value["salt"]),
             _bytes(value["nonce"]),
             _bytes(value["private"]),
+            enrolment.former,
         )
         keep("people", person, value)
     for name, audience in meta.audiences.items():
         spec = raw["audiences"][name]
         wraps = spec.get("slots") or {}
         slots = (wraps if version == LEGACY_VERSION else spec.get("legacy")) or {}
-        aud = Audience(audience.generation)
+        aud = Audience(audience.generation, chain=list(audience.chain))
         for person in audience.slots:
-            w = wraps[person]
+            w, signed = wraps[person], audience.wraps[person]
             aud.slots[person] = Wrap(
-                w["generation"], _bytes(w["ephemeral"]), _bytes(w["nonce"]), _bytes(w["key"])
-            )
+                w["generation"], _bytes(w["ephemeral"]), _bytes(w["nonce"]), _bytes(w["key"]),
+                signed.by, signed.signature,
+            )  # fmt: skip
         for person in audience.legacy:
             s = slots[person]
             aud.legacy[person] = Slot(
@@ -357,7 +389,10 @@ def _escape(match: re.Match) -> str:
 
 
 def _flow(mapping: dict[str, Any]) -> str:
-    return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in mapping.items()) + "}"
+    def value(v: Any) -> str:
+        return "[" + ", ".join(_scalar(x) for x in v) + "]" if isinstance(v, list) else _scalar(v)
+
+    return "{" + ", ".join(f"{k}: {value(v)}" for k, v in mapping.items()) + "}"
 
 
 def _emit_entry(entry: Entry) -> str:
@@ -377,7 +412,10 @@ def _emit_entry(entry: Entry) -> str:
 def _emit_audience(name: str, aud: Audience, version: int) -> str:
     out = [f"  {name}:\n"]
     for key, value in audience_plain(aud, version).items():
-        if isinstance(value, dict):
+        if isinstance(value, list):  # the chain: one signed step a line, appended in order
+            out.append(f"    {key}:\n")
+            out += [f"      - {_flow(item)}\n" for item in value]
+        elif isinstance(value, dict):
             out.append(f"    {key}:\n" if value else f"    {key}: {{}}\n")
             out += [f"      {person}: {_flow(item)}\n" for person, item in value.items()]
         else:

@@ -42,7 +42,7 @@ from ...core.findings import Finding
 from ...core.settings import Settings
 from ...model import Pos, Runbook
 from ...model.links import attachments
-from ...model.sources import read_text, rel, walk_files
+from ...model.sources import hidden_part, read_text, rel, walk_files
 from .content import finding
 
 
@@ -71,14 +71,34 @@ _TYPOGRAPHY = str.maketrans(
     }
 )
 
+# Alarm, door and gate codes, in French, English, German, Spanish, Italian, Dutch, Portuguese.
+_CODE_LABELS = (
+    r"digicode|(?:alarm|deur|t[üu]r|tuer|door|gate|keypad|entry)[\s_-]?(?:code|pin)|"
+    r"(?:code|codice|c[oó]digo)[\s_-](?:(?:de[\s_-]l['’]|de[\s_-]la|du|de|d['’]|dell['’]|della|"
+    r"del|do|da)[\s_-]?)?(?:alarme?|alarma|allarme|alarmes?|porte|portail|portillon|entr[ée]e|"
+    r"immeuble|b[aâ]timent|puerta|porta|port[aã]o|portone|cadenas|coffre-fort|casier)"
+)
 _LABELS = (
     r"pass(?:e|\s?words?|wd|phrase|code)|pwd|mdp|mots?[\s_-]de[\s_-]passe|"
+    r"phrases?[\s_-]de[\s_-]passe|"
     r"codes?[\s_-]d['’]?acc[eè]s|(?:code[\s_-])?(?:pin|nip)(?:[\s_-]code)?|"
     r"secret|login[\s_-]password|identifiants?[\s_-]de[\s_-]connexion[\s_-]mot[\s_-]de[\s_-]passe|"
-    r"(?:cl[eé]|key)[\s_-](?:wpa2?|wi-?fi|wep)|(?:wpa2?|wi-?fi)[\s_-](?:key|psk|passphrase)"
+    r"(?:cl[eé]|key)[\s_-](?:wpa2?|wi-?fi|wep)|(?:wpa2?|wi-?fi)[\s_-](?:key|psk|passphrase)|"
+    # German, Dutch
+    r"passwort|kennwort|zugangscode|geheimzahl|pin-?nummer|wachtwoord|toegangscode|pincode|"
+    # Spanish, Portuguese, Italian
+    r"contrase[ñn]as?|clave[\s_-]de[\s_-]acceso|c[oó]digo[\s_-]de[\s_-]acces?o|senhas?|"
+    r"palavras?[\s_-]passe|parola[\s_-]d['’]ordine|codice[\s_-]di[\s_-]accesso|" + _CODE_LABELS
 )
-_PIN_LABEL = re.compile(r"pin|nip|code", re.IGNORECASE)
-_SEP = r"(?P<sep>:=|=|:|\||->|→|\b(?:is|was|est|était|sera)\b)"
+_PIN_LABEL = re.compile(
+    r"pin|nip|code|codice|c[oó]digo|geheimzahl|digicode|alarm|t[üu]r|deur|door|gate|keypad",
+    re.IGNORECASE,
+)
+# "is", in the languages above: "Das Passwort ist Sommer2024!", "La contraseña es Sol2024".
+_SEP = (
+    r"(?P<sep>:=|=|:|\||->|→|"
+    r"\b(?:is|was|est|était|sera|ist|war|es|era|è|é|será|sarà)\b)"
+)
 _LABEL = re.compile(
     r"(?<![\w-])(?P<label>" + _LABELS + r")(?![\w-])[*_`]*"
     r"(?P<between>(?:[ \t]+[^\s:=|]{1,24}){0,10}?)"
@@ -99,9 +119,12 @@ _BARE_LABEL = re.compile(
 )
 # A login and its password together: "identifiants : marie / Soleil2024!".
 _PAIR_LABELS = (
-    r"identifiants?|credentials?|creds|"
-    r"(?:user(?:name)?|login|identifiant|utilisateur|id|e-?mail|courriel)[ \t]*/[ \t]*"
-    r"(?:pass(?:word)?|mdp|pwd|pw|mot[ \t]de[ \t]passe|code)"
+    r"identifiants?|credentials?|creds|zugangsdaten|anmeldedaten|credenciales|credenziali|"
+    r"inloggegevens|credenciais|"
+    r"(?:user(?:name)?|login|identifiant|utilisateur|id|e-?mail|courriel|benutzer(?:name)?|"
+    r"usuario|utente|gebruiker(?:snaam)?|usu[aá]rio)[ \t]*/[ \t]*"
+    r"(?:pass(?:word)?|mdp|pwd|pw|mot[ \t]de[ \t]passe|code|passwort|kennwort|contrase[ñn]a|"
+    r"senha|wachtwoord)"
 )
 _PAIR_LABEL = re.compile(
     r"(?<![\w-])(?P<label>" + _PAIR_LABELS + r")(?![\w-])[*_`]*"
@@ -120,6 +143,9 @@ _KEY_LABEL = re.compile(r"(?:" + _LABELS + r")", re.IGNORECASE)
 # A table header cell that names a password column.
 _HEADER_LABEL = re.compile(r"(?:" + _LABELS + r"|pw|pass)", re.IGNORECASE)
 _HEADER_PAIR = re.compile(r"(?:" + _PAIR_LABELS + r")", re.IGNORECASE)
+# A header cell holding a password label among other words: "Mot de passe (portail)",
+# "MDP actuel", "Password / PIN".
+_HEADER_WORD = re.compile(r"(?<![\w-])(?:" + _LABELS + r")(?![\w-])", re.IGNORECASE)
 _DELIMITER_ROW = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?[ \t]*$")
 
 
@@ -145,7 +171,9 @@ _BENIGN = re.compile(
     r"|\+?\(?\d[\d ().-]{6,}\d"  # phone
     r"|[$€£]?\d{1,3}(?:[ ,.\u202f]\d{3})*(?:[.,]\d{2})?\s?[$€£]"  # amount with currency
     r"|[$€£]\d[\d ,.]*"
-    r"|(?=[\w-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+){2,})$"  # a standard's name: AES-256-GCM
+    r"|(?=[\w-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+){2,}"  # a standard's name: AES-256-GCM
+    r"|\d{1,3}-?[^\W\d_]{3,}"  # a count and its word: 4-stellig, 12-caractères
+    r")$"
 )
 _STOPWORDS = {
     "none",
@@ -168,6 +196,27 @@ _STOPWORDS = {
     "personnel",
     "personal",
     "individuel",
+    # German, Spanish, Italian, Dutch, Portuguese: "see", "safe", "personal", "none"
+    "siehe",
+    "tresor",
+    "persönlich",
+    "keine",
+    "kein",
+    "ver",
+    "cofre",
+    "ninguna",
+    "ninguno",
+    "vedi",
+    "cassaforte",
+    "personale",
+    "nessuna",
+    "zie",
+    "kluis",
+    "persoonlijk",
+    "geen",
+    "veja",
+    "pessoal",
+    "nenhuma",
 }
 _SYMBOLS = set("!@#$%^&*+=?~§£€")
 
@@ -188,7 +237,25 @@ def _strong(token: str) -> bool:
     return len(token) >= 6 and _has(token[1:], str.isupper) and _has(token, str.islower)
 
 
+# A passphrase made of random words, the shape the README recommends: words joined by
+# dashes, dots or underscores ("erable-riviere-lanterne-galet"), or four to eight words
+# quoted or in backticks ("`cheval agrafe batterie correct`").
+_JOINED_WORDS = re.compile(r"[^\W\d_]{2,}(?:[-_.][^\W\d_]{2,}){3,}")
+_QUOTED_WORDS = re.compile(r"^[`\"'«“‘]+\s*((?:[^\W\d_]{2,}\s+){3,7}[^\W\d_]{2,})\s*[`\"'»”’]")
+
+
+def _passphrase(value: str) -> bool:
+    value = value.strip()
+    quoted = _QUOTED_WORDS.match(value)
+    if quoted:
+        return quoted.group(1).islower()
+    first = value.strip(_WRAP).split()[0] if value.strip(_WRAP) else ""
+    return bool(_JOINED_WORDS.fullmatch(first.rstrip(",;.")))
+
+
 def _password_value(label: str, sep: str, value: str) -> bool:
+    if _passphrase(value) and "[[cred:" not in value:
+        return True
     value = value.strip().strip(_WRAP)
     if not value or "[[cred:" in value or value.startswith(("[", "(", "http://", "https://")):
         return False
@@ -254,7 +321,7 @@ def _table_hits(text: str) -> Iterator[int]:
             name = cell.strip().strip("*_` :")
             if _HEADER_PAIR.fullmatch(name):
                 columns[column] = None
-            elif _HEADER_LABEL.fullmatch(name):
+            elif _HEADER_LABEL.fullmatch(name) or _HEADER_WORD.search(name):
                 columns[column] = name
         index += 2
         while index < len(lines) and "|" in lines[index]:
@@ -271,6 +338,137 @@ def _table_hits(text: str) -> Iterator[int]:
                     if found:
                         yield starts[index] + offset + len(cell) - len(cell.lstrip())
             index += 1
+
+
+# --- two-factor seeds, recovery codes, labels alone on their line, login pairs ---------
+
+_TOTP_WORDS = r"(?:totp|2fa|mfa|otp|a2f|authenticator|authentificat(?:eur|ion))"
+_TOTP_LABELS = (
+    _TOTP_WORDS + r"[\s_-]*(?:secret|seed|key|cl[eé]|graine|code[\s_-]secret)"
+    r"|(?:secret|seed|cl[eé](?:[\s_-]secr[eè]te)?|graine|schlüssel|semilla|segredo)[\s_-]"
+    r"(?:de[\s_-]|d['’])?" + _TOTP_WORDS
+)
+_TOTP_LABEL = re.compile(
+    r"(?<![\w-])(?P<label>" + _TOTP_LABELS + r")(?![\w-])[*_`]*[ \t]*"
+    r"(?P<sep>:=|=|:|\||->|→)?[ \t]*(?P<value>[^\n|]*)",
+    re.IGNORECASE,
+)
+_BASE32 = re.compile(r"(?<![A-Za-z0-9])[A-Za-z2-7]{4}(?:[ -]?[A-Za-z2-7]{4}){3,}=*(?![A-Za-z0-9])")
+_OTPAUTH = re.compile(r"otpauth://[th]otp/[^\s]*?[?&]secret=(?P<secret>[A-Za-z2-7=]{16,})",
+                      re.IGNORECASE)  # fmt: skip
+
+_RECOVERY_LABEL = re.compile(
+    r"(?<![\w-])(?:(?:recovery|backup|emergency|secours|wiederherstellungs?|notfall|herstel)"
+    r"[\s_-]*(?:codes?|keys?|schlüssel)|codes?[\s_-]de[\s_-](?:secours|r[ée]cup[ée]ration|"
+    r"recuperaci[oó]n|recupera[cç][aã]o|sauvegarde)|c[oó]digos?[\s_-]de[\s_-](?:recuperaci[oó]n|"
+    r"recupera[cç][aã]o|respaldo|seguran[cç]a)|codici[\s_-]di[\s_-](?:recupero|backup|emergenza)|"
+    r"herstelcodes?|wiederherstellungscodes?|notfallcodes?)(?![\w-])[^\n]*",
+    re.IGNORECASE,
+)
+_RECOVERY_CODE = re.compile(
+    r"(?<![\w-])(?=[\w-]*\d)(?:[A-Za-z0-9]{3,6}(?:[- ][A-Za-z0-9]{3,6}){1,3}|\d{6,10}|"
+    r"[a-z0-9]{8,12})(?![\w-])"
+)
+RECOVERY_LINES = 12  # lines after a recovery-codes label that may list the codes
+_CODE_ITEM = re.compile(
+    r"^[ \t]*(?:[-*+•][ \t]+|\d+[.)][ \t]+)?`?(?P<code>[^\s`]+(?: [^\s`]+)?)`?[ \t]*$"
+)
+
+# A label alone on its line (an item, a bold term, a definition), its value on the next.
+_LABEL_LINE = re.compile(
+    r"^[ \t]*(?:[-*+•][ \t]+|\d+[.)][ \t]+|#+[ \t]+)?[*_`]*(?P<label>(?P<totp>"
+    + _TOTP_LABELS
+    + r")|"
+    + _LABELS
+    + r"|pw|pass)[*_`]*[ \t]*[:：]?[*_`]*[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_NEXT_VALUE = re.compile(r"^[ \t]*(?:[-*+•][ \t]+|:[ \t]+|>[ \t]*)?(?P<value>[^\n]*?)[ \t]*$")
+
+# A login and a password without any label: "marie.t / Soleil2024!", "admin / Admin2024".
+_LOGIN_WORDS = {"admin", "administrateur", "administrator", "root", "user", "utilisateur",
+                "compta", "ops", "support", "accueil", "reception", "info", "contact", "test",
+                "guest", "invite", "invité", "gast", "usuario", "utente", "gebruiker",
+                "usuário", "service", "office", "bureau", "caisse", "kiosk"}  # fmt: skip
+_BARE_PAIR = re.compile(
+    r"(?<![^\s`*(|])(?P<user>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[^\W\d_][\w.-]{1,40})"
+    r"[ \t]+/[ \t]+`?(?P<pw>[^\s/`|]{6,64})`?(?=[\s|,;)*]|$)"
+)
+
+
+def _login(user: str) -> bool:
+    """A user part that reads like a login: an e-mail, a dotted or numbered id, a role."""
+    return "@" in user or bool(re.search(r"[._\d]", user)) or user in _LOGIN_WORDS
+
+
+def _bare_pair(user: str, pw: str) -> bool:
+    if not _strong(pw) or _BENIGN.match(pw) or _PLACEHOLDER.match(pw):
+        return False
+    has_symbol = _has(pw, _SYMBOLS.__contains__)
+    return _login(user) or has_symbol
+
+
+def _next_lines(text: str, end: int, count: int) -> Iterator[tuple[int, str]]:
+    """(offset, line) of up to `count` lines after the line ending at `end`."""
+    pos = end + 1 if end < len(text) and text[end] == "\n" else end
+    for _ in range(count):
+        if pos >= len(text):
+            return
+        stop = text.find("\n", pos)
+        stop = len(text) if stop < 0 else stop
+        yield pos, text[pos:stop]
+        pos = stop + 1
+
+
+def _second_line_hits(text: str) -> Iterator[tuple[int, str]]:
+    """A label alone on its line, its value on the next non-blank line (one blank allowed)."""
+    for match in _LABEL_LINE.finditer(text):
+        label = match.group("label")
+        for offset, line in _next_lines(text, match.end(), 2):
+            if not line.strip():
+                continue
+            value = _NEXT_VALUE.match(line)
+            raw = value.group("value") if value else ""
+            tokens = raw.strip(_WRAP).split()
+            start = offset + (value.start("value") if value else 0)
+            if match.group("totp"):
+                if _BASE32.fullmatch(raw.strip(_WRAP)):
+                    yield start, "totp"
+            elif (
+                raw and (len(tokens) <= 2 or _passphrase(raw)) and _password_value(label, ":", raw)
+            ):
+                yield start, "password"
+            break
+
+
+def _recovery_hits(text: str) -> Iterator[tuple[int, str]]:
+    """Recovery codes after their label: on the same line, or listed on the lines below."""
+    for match in _RECOVERY_LABEL.finditer(text):
+        rest = match.group(0)
+        sep = re.search(r"[:=|→]", rest)
+        if sep:
+            code = _RECOVERY_CODE.search(rest, sep.end())
+            if code and "[[cred:" not in rest:
+                yield match.start() + code.start(), "recovery"
+                continue
+        for offset, line in _next_lines(text, match.end(), RECOVERY_LINES):
+            if not line.strip():
+                continue
+            item = _CODE_ITEM.match(line)
+            if not item or not _RECOVERY_CODE.fullmatch(item.group("code")):
+                break
+            yield offset + item.start("code"), "recovery"
+
+
+def _totp_hits(text: str) -> Iterator[tuple[int, str]]:
+    if "otpauth:" in text.lower():
+        for match in _OTPAUTH.finditer(text):
+            yield match.start("secret"), "totp"
+    for match in _TOTP_LABEL.finditer(text):
+        value = match.group("value")
+        seed = _BASE32.search(value)
+        if seed and (match["sep"] or seed.start() == 0):
+            yield match.start("value") + seed.start(), "totp"
 
 
 # --- provider tokens, keys, URLs --------------------------------------------
@@ -304,6 +502,43 @@ _SKIP_SPANS = re.compile(
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
 )
 _CANDIDATE = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_=-]{13,}(?![\w+/=-])")
+
+
+# Long strings that are not secrets: hashes and fingerprints (after their algorithm's name,
+# or on a line that says "fingerprint"), SSH public keys, sealed vault items (ciphertext,
+# never a secret), and hexadecimal digests without a key or token word before them.
+_HASH_PREFIX = re.compile(r"(?:sha(?:1|224|256|384|512)?|md5|blake2[bs]?|sri)[:=-]$", re.IGNORECASE)
+_NOT_A_KEY_LINE = re.compile(
+    r"fingerprint|empreinte|fingerabdruck|huella|impronta|vingerafdruk|impress[aã]o[\s_-]digital|"
+    r"\bkey[\s_-]?(?:id|grip)\b|\bchecksum|\bsomme[\s_-]de[\s_-]contr[oô]le|\bsha\d*sum\b|"
+    r"\bsha\d{0,3}\b|\bmd5\b|\bhash\b|\bcommit\b|\bintegrity=|"
+    r"\bssh-(?:rsa|dss|ed25519|ed448)\b|\becdsa-sha2-|\bsk-ssh-|"
+    r"\bnonce:|\bephemeral:",
+    re.IGNORECASE,
+)
+_KEY_WORDS_LINE = re.compile(
+    r"(?<![a-z])(?:api|key|cl[eé]|token|jeton|secret|bearer|auth|apikey|password|passwort|"
+    r"contrase[ñn]a|senha|wachtwoord|mdp)(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def _line_of(text: str, offset: int) -> str:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : len(text) if end < 0 else end]
+
+
+def _not_a_key(text: str, offset: int, candidate: str) -> bool:
+    """A long random-looking string that is a hash, a fingerprint, a public key or a
+    sealed vault item rather than a secret."""
+    if _HASH_PREFIX.search(text[max(0, offset - 8) : offset]):
+        return True
+    line = _line_of(text, offset)
+    if _NOT_A_KEY_LINE.search(line):
+        return True
+    hexadecimal = all(ch in "0123456789abcdefABCDEF" for ch in candidate.strip("="))
+    return hexadecimal and not _KEY_WORDS_LINE.search(line)
 
 
 def _entropy(token: str) -> float:
@@ -447,8 +682,14 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
-_LABEL_HINTS = ("pass", "pwd", "pw", "mdp", "code", "pin", "nip", "secret", "ident", "creden",
-                "creds", "wpa", "wi-fi", "wifi", "psk")  # fmt: skip
+# Substrings one of which every label holds (lower case): a text without any skips the label
+# patterns. Kept short, most frequent first: each is one C-speed search of the text.
+_LABEL_HINTS = ("pass", "code", "pw", "mdp", "pin", "nip", "secret", "ident", "cred", "wpa",
+                "wi-fi", "wifi", "psk", "kennw", "wacht", "contras", "clave", "senha", "parola",
+                "codic", "digo", "geheim", "zugang", "anmelde", "inlogg", "otp", "2fa", "mfa",
+                "a2f", "authent", "seed", "graine", "alarm", "allarm", "door", "gate", "keypad",
+                "entry", "tür", "tuer", "recover", "backup", "secours", "cup", "herstel",
+                "notfall", "emergen", "respaldo")  # fmt: skip
 # Cards and IBANs written in groups ("4111 1111 1111 1111", "FR76 3000 6000 ..."); written
 # without spaces they are long words, examined on their own.
 _DIGIT_RUN = re.compile(r"\d[\d -]{8,}\d")
@@ -499,6 +740,13 @@ def _find(text: str) -> Iterator[tuple[int, str]]:
         if "|" in text:
             for offset in _table_hits(text):
                 yield offset, "password"
+        yield from _second_line_hits(text)
+        yield from _recovery_hits(text)
+        yield from _totp_hits(text)
+    if " / " in text or "\t/ " in text:
+        for match in _BARE_PAIR.finditer(text):
+            if _bare_pair(match.group("user"), match.group("pw")):
+                yield match.start("pw"), "password"
     for match in _DIGIT_RUN.finditer(text):  # cards and IBANs written in groups
         start = match.start()
         run = match.group()
@@ -520,12 +768,16 @@ def _find(text: str) -> Iterator[tuple[int, str]]:
                 yield offset + match.start(), "iban"
             elif random_looking(candidate):
                 skip = _spans(_SKIP_SPANS, text) if skip is None else skip
-                if not _inside(offset + match.start(), offset + match.end(), skip):
-                    yield offset + match.start(), "entropy"
+                at = offset + match.start()
+                if not _inside(at, offset + match.end(), skip) and not _not_a_key(
+                    text, at, candidate
+                ):
+                    yield at, "entropy"
 
 
 # When two detectors fire at the same place, the most specific names the kind.
-_PRECEDENCE = ("private_key", "token", "url_password", "card", "iban", "password", "entropy")
+_PRECEDENCE = ("private_key", "token", "url_password", "totp", "recovery", "card", "iban",
+               "password", "entropy")  # fmt: skip
 
 
 def scan_text(text: str) -> list[Hit]:
@@ -554,29 +806,65 @@ def _scalars(value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
         yield path, path.rsplit(".", 1)[-1].split("[")[0], value
 
 
+# A reviewed escape hatch for a true false positive, on the line or the line above, saying
+# what the value is: `<!-- releve: not-a-secret GPG fingerprint of Marie's key -->` (or in
+# a `#`, `//` or `/* */` comment in other text files). The hit becomes RB028, a warning
+# shown in the lint's summary and in `releve diff`, never a silent skip; a private key
+# cannot be waived.
+_WAIVER = re.compile(
+    r"releve:[ \t]*not-a-secret(?![\w-])[ \t]*(?P<what>[^\n]*?)[ \t]*(?:-->|\*/|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+UNWAIVABLE = {"private_key"}
+
+
+def waiver(lines: list[str], index: int) -> str | None:
+    """What the marker on line `index` (or the line above) says the value is; None without
+    a marker, or with one that does not say what the value is."""
+    for at in (index, index - 1):
+        if 0 <= at < len(lines) and "not-a-secret" in lines[at]:
+            match = _WAIVER.search(lines[at])
+            what = match.group("what").strip() if match else ""
+            if len(re.sub(r"\W", "", what)) >= 3:
+                return what
+    return None
+
+
+def _hits_or_waivers(text: str, path: str, first_line: int) -> Iterator[Finding]:
+    """RB009 for each secret of a text, or RB028 where a reviewed marker waives it."""
+    hits = scan_text(text)
+    lines = text.split("\n") if hits else []
+    for hit in hits:
+        pos = Pos(path, first_line + hit.line, hit.column)
+        what = None if hit.kind in UNWAIVABLE else waiver(lines, hit.line)
+        if what is None:
+            yield finding("RB009", pos, f"lint.secret.{hit.kind}")
+        else:
+            yield finding("RB028", pos, f"lint.secret_waived.{hit.kind}", what=what)
+
+
 def rb009(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding]:
-    """Everything the site publishes: pages, team.yml, docs/ (and records/), vault labels
-    and URLs. The folders are the runbook's file list (`core/files.py`), which `releve
-    diff` exports too: both see the same secrets."""
+    """Everything the site publishes: pages, team.yml, mkdocs.yml, docs/, records/, the
+    theme's overrides, vault labels and URLs. The folders are the runbook's file list
+    (`core/files.py`), which `releve diff` exports too: both see the same secrets."""
     pages: list = [*runbook.procedures, *runbook.clients.values()]
     for page in pages:
         for pos, kind in _meta_hits(page):
             yield finding("RB009", pos, f"lint.secret.{kind}")
-        for hit in scan_text(page.body):
-            pos = Pos(page.path, page.body_line + hit.line, hit.column)
-            yield finding("RB009", pos, f"lint.secret.{hit.kind}")
+        yield from _hits_or_waivers(page.body, page.path, page.body_line)
     root = runbook.root
-    # team.yml whole: names, roles, absence notes and any other field reach people pages.
+    # team.yml whole: names, roles, absence notes and any other field reach people pages;
+    # mkdocs.yml's text (extra:, copyright, analytics keys) reaches every page.
     listed = RunbookFiles.of(root, settings)
-    files = [root / listed.team]
+    files = [root / listed.team, root / listed.config]
     for name in listed.scanned:
         folder = root / name
         if folder.is_dir() and folder.resolve() != root.resolve():
-            files += [p for p in walk_files(root, folder) if _published_text(p)]
+            files += [p for p in walk_files(root, folder) if _published_text(root, p)]
     # Text files a procedure or client links to are published beside it (model/links.py).
     known = {path.resolve() for path in files}
     files += [p for p in attachments(runbook).values()
-              if _published_text(p) and p.resolve() not in known]  # fmt: skip
+              if _published_text(root, p) and p.resolve() not in known]  # fmt: skip
     for path in dict.fromkeys(files):
         yield from _file_hits(root, path)
     for cred in runbook.credentials.values():
@@ -585,22 +873,26 @@ def rb009(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding
                 yield finding("RB009", cred.pos, f"lint.secret.{hit.kind}")
 
 
-# Files of docs/ that MkDocs copies to the site and that people write by hand.
-_TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".csv", ".json", ".yml",
-                  ".yaml", ".xml", ".ini", ".cfg", ".conf", ".toml", ".ics", ".vcf"}  # fmt: skip
+SNIFF_BYTES = 8192  # a file whose first bytes hold a NUL is binary (an image, a PDF)
 
 
-def _published_text(path: Any) -> bool:
-    return path.suffix.lower() in _TEXT_SUFFIXES and not path.name.startswith(".")
+def _published_text(root: Any, path: Any) -> bool:
+    """Every text file MkDocs copies to the site, whatever its suffix (`.sh`, `.ps1`, `.js`,
+    `.svg`, `.sql`, `.rdp`...); dot-files are never published (and not scanned)."""
+    if hidden_part(rel(root, path)):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return b"\0" not in handle.read(SNIFF_BYTES)
+    except OSError:
+        return False
 
 
 def _file_hits(root: Any, path: Any) -> Iterator[Finding]:
     if not path.is_file():
         return
     text, _problem = read_text(root, path)  # unreadable files are reported elsewhere
-    for hit in scan_text(text or ""):
-        yield finding("RB009", Pos(rel(root, path), hit.line + 1, hit.column),
-                      f"lint.secret.{hit.kind}")  # fmt: skip
+    yield from _hits_or_waivers(text or "", rel(root, path), 1)
 
 
 # Keys whose valid values are ids, dates, numbers or choices: nothing secret fits in them.

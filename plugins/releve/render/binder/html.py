@@ -215,6 +215,10 @@ def render_html(
         revision=revision,
         name_of=name_of,
         names_of=lambda ids: ", ".join(name_of(pid) for pid in ids),
+        # Who holds a key: the id beside the name, so look-alike names cannot pass (RB027).
+        holders_of=lambda ids: ", ".join(
+            name_of(pid) if name_of(pid) == pid else f"{name_of(pid)} ({pid})" for pid in ids
+        ),
         in_people_order=runbook.team.ids_in_order,
         service_title=settings.service_title,
         body=bodies,

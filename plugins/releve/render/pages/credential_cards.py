@@ -22,7 +22,7 @@ from ..templates import render
 VAULT_JSON = "assets/releve/vault.json"
 SAFE_SCHEMES = ("http", "https", "mailto")
 REVEAL_STRINGS = ("who", "holders", "others", "passphrase", "open", "cancel", "hide", "working",
-                  "wrong", "no_key", "unavailable", "hidden_in", "button", "stale",
+                  "wrong", "no_key", "unavailable", "hidden_in", "button", "stale", "unverified",
                   "field_password", "field_username", "field_identifiant", "field_pin",
                   "field_api_key", "no_access", "or")  # fmt: skip
 COPY_STRINGS = ("action.copy", "action.copied")

@@ -185,8 +185,25 @@ def as_json(diff: RunbookDiff, _: Translator) -> dict:
                 for i, a, b in diff.vault.rotated
             ],
             "credentials_changed": [{"id": i, "what": what} for i, what in diff.vault.changed],
+            "keys": [_key_event(e) for e in diff.vault.keys],
         },
     }
+
+
+def _key_event(e) -> dict:
+    """A change of keys for tools: people by id, `by` null when nobody signed it."""
+    out = {"kind": e.kind, "audience": e.audience or None, "person": e.person or None,
+           "by": e.by, "from": e.before, "to": e.after}  # fmt: skip
+    return {k: v for k, v in out.items() if v is not None or k == "by"}
+
+
+def key_text(e, who, _: Translator) -> str:
+    """One change of keys in words, people as "Name (id)", and who signed it."""
+    by = who(e.by) if e.by else _("diff.key.nobody")
+    args = {"audience": e.audience, "person": who(e.person) if e.person else "", "by": by,
+            "before": "" if e.before is None else e.before,
+            "after": "" if e.after is None else e.after}  # fmt: skip
+    return _("diff.key." + e.kind, **args)
 
 
 def _absence(a) -> dict:
@@ -236,6 +253,8 @@ def context(diff: RunbookDiff, _: Translator) -> dict:
         "when": lambda days: span_text(days, workdays, _.lang),
         "value": lambda field, value: change_text(field, value, _, diff.name),
         "name": diff.name,
+        "who": diff.who,
+        "key_text": lambda e: key_text(e, diff.who, _),
         "names": lambda people: " + ".join(diff.name(x) for x in people),
         "title_of": lambda pid: diff.procedure(pid).title if diff.procedure(pid) else pid,
         "status": lambda s: _("diff.status." + s),
