@@ -12,7 +12,13 @@ from markupsafe import Markup
 
 from ...core.order import procedure_order
 from ...coverage.agenda import absence_plan, day_of
-from ...coverage.compute import Coverage, coverage_over, load_of, single_points_of_failure
+from ...coverage.compute import (
+    Coverage,
+    coverage_over,
+    covering,
+    load_of,
+    single_points_of_failure,
+)
 from ...model import Client, Person, Runbook
 from ..site_map import Links
 from ..templates import render
@@ -73,14 +79,18 @@ def person_section(runbook: Runbook, coverage: Coverage, person: Person, lang: s
     `known`: a coverage over a longer period than `coverage`, read instead of computing
     an absence that reaches past the horizon."""
     plans = []
+    periods = []
     for absence in sorted(runbook.team.absences_of(person.id), key=lambda a: a.start):
         if absence.end < coverage.start:
             continue
         start = max(absence.start, coverage.start)
-        end = min(absence.end, start + timedelta(days=MAX_PLAN_DAYS))
+        periods.append((absence, start, min(absence.end, start + timedelta(days=MAX_PLAN_DAYS))))
+    far = covering(runbook, [(s, e) for _, s, e in periods], known or coverage)  # once, not each
+    for absence, start, end in periods:
         days, on_call = absence_plan(
-            runbook, person.id, start, end, coverage_over(runbook, start, end, known or coverage)
-        )
+            runbook, person.id, start, end,
+            coverage_over(runbook, start, end, known or coverage, far),
+        )  # fmt: skip
         plans.append((absence, days, on_call))
     return Markup(
         render("coverage/person.md.j2", lang, **common(runbook, links), person=person,
