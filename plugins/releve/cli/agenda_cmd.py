@@ -7,6 +7,7 @@ import json
 import sys
 
 from ..core.days import MAX_PERIOD
+from ..core.findings import terminal
 from ..coverage.agenda import agenda, for_person
 from ..i18n import Translator
 from ..render.calendar_feed import agenda_calendar
@@ -75,21 +76,21 @@ def print_text(runbook, days, _) -> None:
     for index, day in enumerate(days):
         if index:
             print()
-        print(
-            _(
-                "agenda.cli_day",
-                weekday=_("weekday." + str(day.date.weekday())),
-                date=day.date.isoformat(),
-            )
-        )
+        weekday = _("weekday." + str(day.date.weekday()))
+        say(_("agenda.cli_day", weekday=weekday, date=day.date.isoformat()))
         if day.absent:
             people = team.names_of(team.ids_in_order(day.absent))
-            print("  " + _("agenda.cli_absent", people=people))
+            say("  " + _("agenda.cli_absent", people=people))
         if not day.tasks and not day.on_call:
-            print("  " + _("agenda.cli_nothing"))
+            say("  " + _("agenda.cli_nothing"))
         for task in day.tasks:
-            print(f"  {task.procedure.title} — {who(task.cover)}")
+            say(f"  {task.procedure.title} — {who(task.cover)}")
         if day.on_call:
-            print("  " + _("agenda.cli_on_call"))
+            say("  " + _("agenda.cli_on_call"))
             for task in day.on_call:
-                print(f"    {task.procedure.title} — {who(task.cover)}")
+                say(f"    {task.procedure.title} — {who(task.cover)}")
+
+
+def say(line: str) -> None:
+    """Print one line: titles and names are data, shown escaped (`core.findings.terminal`)."""
+    print(terminal(line))

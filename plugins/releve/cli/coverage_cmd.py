@@ -6,6 +6,7 @@ import argparse
 import json
 
 from ..core.days import MAX_PERIOD
+from ..core.findings import terminal
 from ..coverage.compute import compute, horizon_end, single_points_of_failure
 from ..i18n import Translator
 from ..i18n.formats import format_day
@@ -102,28 +103,35 @@ def as_json(runbook, coverage) -> dict:
 
 
 def print_text(coverage, runbook, _, by: str) -> None:
-    print(_("coverage.cli_period", start=coverage.start, end=coverage.end, days=len(coverage.days)))
+    say(_("coverage.cli_period", start=coverage.start, end=coverage.end, days=len(coverage.days)))
     if coverage.extra_absent:
-        print(_("coverage.cli_absent", people=", ".join(coverage.extra_absent)))
+        say(_("coverage.cli_absent", people=", ".join(coverage.extra_absent)))
     if coverage.no_access:
-        print(_("coverage.cli_no_access", n=len(coverage.no_access)))
+        say(_("coverage.cli_no_access", n=len(coverage.no_access)))
         for proc in coverage.no_access_procedures():
             days = coverage.no_access[proc.id]
-            print(f"  {proc.id} [{proc.priority}] — " + " ".join(d.isoformat() for d in days))
+            say(f"  {proc.id} [{proc.priority}] — " + " ".join(d.isoformat() for d in days))
         print()
     if not coverage.gaps:
-        print(_("coverage.cli_no_gap"))
+        say(_("coverage.cli_no_gap"))
         return
-    print(_("coverage.cli_gaps", n=len(coverage.gaps)))
+    say(_("coverage.cli_gaps", n=len(coverage.gaps)))
     lang = _.lang  # days in words, priorities and counts in the runbook's language
     if by == "procedure":
         for proc in coverage.gap_procedures():
             days = coverage.gaps[proc.id]
-            print(f"\n  {proc.id} [{_.label('priority', proc.priority)}] "
+            print()
+            say(f"  {proc.id} [{_.label('priority', proc.priority)}] "
                   f"({_('count.days', n=len(days))}) — {proc.path}")  # fmt: skip
-            print("    " + ", ".join(format_day(d, lang, "medium") for d in days))
+            say("    " + ", ".join(format_day(d, lang, "medium") for d in days))
     else:
         for day, procs in coverage.gaps_by_day().items():
-            print(f"\n  {format_day(day, lang, 'full')}")
+            print()
+            say(f"  {format_day(day, lang, 'full')}")
             for proc in procs:
-                print(f"    {proc.id} [{_.label('priority', proc.priority)}]")
+                say(f"    {proc.id} [{_.label('priority', proc.priority)}]")
+
+
+def say(*parts: str) -> None:
+    """Print one line of the report, escaped (`core.findings.terminal`)."""
+    print(terminal(" ".join(parts)))

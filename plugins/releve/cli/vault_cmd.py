@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from ..core.findings import ERROR
+from ..core.findings import ERROR, terminal
 from ..i18n import t
 from ..vault import check_vault, dump, load, ops, write_atomic
 from ..vault.audit import audit
@@ -255,7 +255,8 @@ def run_list(s: Session) -> int:
     for e in s.vault.credentials.values():
         holders = ", ".join(s.vault.holders(e.audience)) or "-"
         rotated = e.rotated.isoformat() if e.rotated else "-"
-        print(f"{e.id}\t{e.audience}\t{e.label}\t{','.join(e.fields)}\t{holders}\t{rotated}")
+        row = (e.id, e.audience, e.label, ",".join(e.fields), holders, rotated)
+        print("\t".join(map(terminal, row)))  # a label is data: escaped, one line
     return 0
 
 
@@ -467,7 +468,8 @@ def run_audit(s: Session) -> int:
             for cid, who in result.access.items()]  # fmt: skip
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     for row in [head, *rows]:
-        print("  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        line = "  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True))
+        print(terminal(line.rstrip()))
     print()
     if result.overdue:
         print(s._("audit.rotation"))
