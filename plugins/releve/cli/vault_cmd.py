@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from ..core.files import leads_outside
 from ..core.findings import ERROR, terminal
 from ..i18n import t
 from ..vault import check_vault, dump, load, ops, write_atomic
@@ -119,6 +120,9 @@ class Session:
     def __init__(self, args: argparse.Namespace) -> None:
         self.runbook, self.settings = load_runbook(args)
         self.lang = self.settings.language
+        if leads_outside(self.runbook.root, self.settings.vault_file):  # never read nor written
+            raise CommandError(t(self.lang, "vault.file_outside", path=self.settings.vault_file),
+                               EXIT_USAGE)  # fmt: skip
         self.path: Path = self.runbook.root / self.settings.vault_file
         self.vault: Vault = load(self.path, self.settings.vault_file)
         self.args = args
