@@ -462,10 +462,15 @@ def run_migrate(s: Session) -> int:
 def run_audit(s: Session) -> int:
     s.require_readable()
     result = audit(s.vault, s.runbook, today_of(s.args), s.settings)
-    problems = bool(result.overdue or result.stray or result.pending)
+    problems = bool(result.overdue or result.stray or result.pending or result.unverified)
     if s.args.format == "json":
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
         return EXIT_FINDINGS if problems else 0
+    if result.unverified:  # first: the access below is only true of keys that verify
+        print(s._("audit.unverified"))
+        for finding in result.unverified:
+            print("  " + terminal(finding.text(s.lang)))
+        print()
     print(s._("audit.access"))
     head = [s._("audit.credential"), s._("audit.audience"), *result.people]
     rows = [[cid, result.audiences[cid], *("x" if p in who else "." for p in result.people)]
