@@ -96,10 +96,26 @@ def test_printable_escapes_text_direction_and_invisible_characters():
     assert printable("Ana\u202eLima\u200b\x1b[2J") == "Ana\\u202eLima\\u200b\\x1b[2J"
 
 
-def test_credential_cards_show_the_id_beside_each_holder():
-    runbook = load_runbook(REPO)
-    cards = CredentialCards(runbook, "fr")
+def test_credential_cards_show_the_id_beside_a_lookalike_holder(tmp_path):
+    """Beside a name that can pass for another (always on the Reveal form, in `releve diff`
+    and binders; on cards only then, so a procedure's steps stay in a phone's first screen)."""
+    import shutil
+
+    root = tmp_path / "rb"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", "site", ".venv", "tests",
+                                                              "plugins", "benchmarks"))  # fmt: skip
     links = Links(lambda uri: uri.replace(".md", "/"), "procedures/x.md")
-    html = str(cards.card("banque-operations", links))
+    html = str(CredentialCards(load_runbook(root), "fr").card("banque-operations", links))
+    assert "releve-person-id" not in html
+    team = (root / "team.yml").read_text(encoding="utf-8")
+    (root / "team.yml").write_text(team.replace("Samir Haddad", "Marie Trernblay"), "utf-8")
+    html = str(CredentialCards(load_runbook(root), "fr").card("banque-operations", links))
     assert 'Marie Tremblay</a> <span class="releve-person-id">(marie)</span>' in html
-    assert "(samir)</span>" in html
+    assert '<span class="releve-person-id">(samir)</span>' in html
+
+
+def test_lookalike_ids():
+    from releve.core.confusables import lookalikes
+
+    names = {"ana": "Ana Lima", "mal": "Аna Lima", "ben": "Ben", "eve": "Eve\u202e"}
+    assert lookalikes(names) == {"ana", "mal", "eve"}

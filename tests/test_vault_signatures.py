@@ -452,3 +452,14 @@ def test_reveal_js_verifies_what_it_unwraps(tmp_path, attack, expected):
         assert result == {"opened": [{"name": "password", "value": "CANARY-bank"}]}
     else:
         assert result == {"refused": expected}
+
+
+def test_audit_does_not_vouch_for_a_planted_key(repo):
+    save(repo, substitute(load(repo / "vault.yml")))
+    done = releve("vault", "audit", "--format", "json", cwd=repo)
+    assert done.returncode == 1
+    data = json.loads(done.stdout)
+    assert [f["code"] for f in data["unverified"]] == ["RB026"]
+    assert "eve" in data["unverified"][0]["message"]
+    text = releve("vault", "audit", cwd=repo).stdout
+    assert text.startswith("Keys whose signed history does not verify (RB026)")

@@ -20,6 +20,17 @@
   var VERSION = 2; // vault.json and the format-2 associated data
   var LEGACY = 1; // format-1 slots and fields, until every holder has migrated
   var SHOW_SECONDS = 30;
+  /* PBKDF2 iterations Reveal accepts (vault/crypto.py MAX_ITERATIONS): above, a file that
+     would keep the tab busy for minutes is refused instead. */
+  var MAX_ITERATIONS = 10000000;
+  function iterationsOk(n) {
+    return typeof n === "number" && Math.floor(n) === n && n >= 1 && n <= MAX_ITERATIONS;
+  }
+  function outOfBounds() {
+    var err = new Error("iterations");
+    err.bounds = true;
+    return err;
+  }
   var vaults = {}; // url -> Promise of the sealed JSON (public data, never a key)
   var WHO = "releve.person"; // sessionStorage key: the chosen person's id, nothing else
 
@@ -90,6 +101,7 @@
      non-extractable ECDH key (its bytes never reach this script). */
   function unlockPrivate(me, person, passphrase) {
     var subtle = crypto.subtle;
+    if (!iterationsOk(me.iterations)) return Promise.reject(outOfBounds());
     return subtle.importKey("raw", utf8(passphrase.normalize("NFC")), "PBKDF2", false, ["deriveKey"])
       .then(function (base) {
         return subtle.deriveKey(
@@ -135,6 +147,7 @@
   /* Format 1 (not migrated yet): the audience key wrapped under the passphrase itself. */
   function unwrapLegacy(slot, audience, person, passphrase) {
     var subtle = crypto.subtle;
+    if (!iterationsOk(slot.iterations)) return Promise.reject(outOfBounds());
     return subtle.importKey("raw", utf8(passphrase.normalize("NFC")), "PBKDF2", false, ["deriveKey"])
       .then(function (base) {
         return subtle.deriveKey(
@@ -357,6 +370,7 @@
         return open(vault, id, person, passphrase).then(show, function (err) {
           if (err && err.stale) { say(s.stale, true); return; }
           if (err && err.unverified) { say(s.unverified, true); return; }
+          if (err && err.bounds) { say(s.unavailable, true); return; }
           say(s.wrong, true);
           pass.focus();
         });

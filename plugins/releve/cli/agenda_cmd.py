@@ -7,6 +7,7 @@ import json
 import sys
 
 from ..core.days import MAX_PERIOD
+from ..core.findings import terminal
 from ..coverage.agenda import agenda, for_person
 from ..i18n import Translator
 from ..i18n.formats import format_day
@@ -100,21 +101,26 @@ def print_text(runbook, days, _) -> None:
     for index, day in enumerate(days):
         if index:
             print()
-        print(_("agenda.cli_day", day=format_day(day.date, _.lang, "full")))
+        say(_("agenda.cli_day", day=format_day(day.date, _.lang, "full")))
         if day.absent:
             people = team.names_of(team.ids_in_order(day.absent))
-            print("  " + _("agenda.cli_absent", people=people))
+            say("  " + _("agenda.cli_absent", people=people))
         off = _why_off(team, day.date)
         if not day.tasks and not day.on_call:
             key = f"agenda.cli_nothing_{off}" if off else "agenda.cli_nothing"
-            print("  " + _(key))
+            say("  " + _(key))
         elif off:
-            print("  " + _(f"agenda.off.{off}"))
+            say("  " + _(f"agenda.off.{off}"))
         for task in day.tasks:
             for text in line(task, "  "):
-                print(text)
+                say(text)
         if day.on_call:
-            print("  " + _("agenda.cli_on_call"))
+            say("  " + _("agenda.cli_on_call"))
             for task in day.on_call:
                 for text in line(task, "    "):
-                    print(text)
+                    say(text)
+
+
+def say(line: str) -> None:
+    """Print one line: titles and names are data, shown escaped (`core.findings.terminal`)."""
+    print(terminal(line))

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from ..core.days import MAX_PERIOD
+from ..core.findings import terminal
 from ..coverage.compute import compute, horizon_end, single_points_of_failure
 from ..coverage.relay import steps_of
 from ..i18n import Translator
@@ -136,33 +137,40 @@ def _label(proc, _) -> str:
 def print_text(coverage, runbook, _, by: str) -> None:
     lang = _.lang  # days in words, priorities and counts in the runbook's language
     when = lambda days: span_text(days, coverage.days, lang)  # noqa: E731
-    print(_("coverage.cli_period", start=coverage.start, end=coverage.end, days=len(coverage.days)))
+    say(_("coverage.cli_period", start=coverage.start, end=coverage.end, days=len(coverage.days)))
     if coverage.extra_absent:
         names = [runbook.team.name_of(p) for p in coverage.extra_absent]
-        print(_("coverage.cli_absent", people=names))
+        say(_("coverage.cli_absent", people=names))
     if coverage.no_access:
-        print(_("coverage.cli_no_access", n=len(coverage.no_access)))
+        say(_("coverage.cli_no_access", n=len(coverage.no_access)))
         for proc in coverage.no_access_procedures():
             days = coverage.no_access[proc.id]
-            print(f"  {_label(proc, _)} — {when(days)}")
+            say(f"  {_label(proc, _)} — {when(days)}")
             for line in _step_lines(runbook, coverage, proc, days, _, "    "):
-                print(line)
+                say(line)
         print()
     if not coverage.gaps:
-        print(_("coverage.cli_no_gap"))
+        say(_("coverage.cli_no_gap"))
         return
-    print(_("coverage.cli_gaps", n=len(coverage.gaps)))
+    say(_("coverage.cli_gaps", n=len(coverage.gaps)))
     if by == "procedure":
         for proc in coverage.gap_procedures():
             days = coverage.gaps[proc.id]
-            print(f"\n  {_label(proc, _)} ({_('count.days', n=len(days))}) — {proc.path}")
-            print(f"    {when(days)}")
+            print()
+            say(f"  {_label(proc, _)} ({_('count.days', n=len(days))}) — {proc.path}")
+            say(f"    {when(days)}")
             for line in _step_lines(runbook, coverage, proc, days, _, "    "):
-                print(line)
+                say(line)
     else:
         for day, procs in coverage.gaps_by_day().items():
-            print(f"\n  {format_day(day, lang, 'full')}")
+            print()
+            say(f"  {format_day(day, lang, 'full')}")
             for proc in procs:
-                print(f"    {_label(proc, _)}")
+                say(f"    {_label(proc, _)}")
                 for line in _step_lines(runbook, coverage, proc, [day], _, "      "):
-                    print(line)
+                    say(line)
+
+
+def say(line: str) -> None:
+    """Print one line: titles and names are data, shown escaped (`core.findings.terminal`)."""
+    print(terminal(line))

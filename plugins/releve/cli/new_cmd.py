@@ -94,22 +94,82 @@ def target_path(root: Path, raw: str, settings: Settings, lang: str) -> Path:
     return full
 
 
+RENDER_SECONDS = 5  # a template is a page of text; a loop of loops is not
+MAX_OUTPUT = 1_000_000  # characters a rendered procedure may hold (a page is a few thousand)
+MAX_VALUE = 100_000  # items a `*` or `**` in the template may build at once
+RENDER_MEMORY = 512 * 1024 * 1024  # bytes of address space a render may add (Linux)
+
+
+class TooBig(Exception):
+    """The template asked for more text or memory than a procedure page can need."""
+
+
 def _sandbox():
     """A Jinja environment for the team's template: anyone who can open a pull request
-    can edit `.releve/procedure.md`, and rendering it must not run their code."""
+    can edit `.releve/procedure.md`, and rendering it must not run their code, fill the
+    memory (`{{ 'a' * 10**9 }}`) or read other files (`{% include %}`: no loader)."""
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    class Bounded(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "**":
+                huge_base = isinstance(left, int) and abs(left) > 10**6
+                if isinstance(right, int) and (abs(right) > 64 or huge_base):
+                    raise TooBig
+                return left**right
+            for count, item in ((left, right), (right, left)):
+                sized = isinstance(item, str | list | tuple | bytes)
+                if sized and isinstance(count, int) and count * max(len(item), 1) > MAX_VALUE:
+                    raise TooBig
+            return left * right
+
     from .init_cmd import yaml_string
 
-    env = ImmutableSandboxedEnvironment(
-        keep_trailing_newline=True, autoescape=False, undefined=StrictUndefined
-    )
+    env = Bounded(keep_trailing_newline=True, autoescape=False, undefined=StrictUndefined)
     env.filters["tojson"] = yaml_string
     return env
 
 
-RENDER_SECONDS = 5  # a template is a page of text; a loop of loops is not
+@contextmanager
+def _memory_limit(extra: int):
+    """Let a render add at most `extra` bytes of address space (Linux; elsewhere, none):
+    a filter that builds a huge string (`center`, `format`) fails with MemoryError instead
+    of taking the machine's memory."""
+    try:
+        import resource
+
+        with open("/proc/self/status", encoding="ascii") as status:
+            size = next(int(ln.split()[1]) * 1024 for ln in status if ln.startswith("VmSize:"))
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError, StopIteration):
+        yield
+        return
+    limit = size + extra if hard == resource.RLIM_INFINITY else min(size + extra, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _render_bounded(template, context: dict) -> str:
+    """The rendered text, stopped past MAX_OUTPUT characters, RENDER_SECONDS seconds or
+    RENDER_MEMORY more bytes."""
+    parts, total = [], 0
+    with _time_limit(RENDER_SECONDS), _memory_limit(RENDER_MEMORY):
+        for chunk in template.generate(context):
+            total += len(chunk)
+            if total > MAX_OUTPUT:
+                raise TooBig
+            parts.append(chunk)
+    return "".join(parts)
 
 
 @contextmanager
@@ -171,8 +231,7 @@ def render_procedure(
         attempts = [context, {**context, **quoted}]
         problem = ""
         for attempt in attempts:
-            with _time_limit(RENDER_SECONDS):
-                text = template.render(attempt)
+            text = _render_bounded(template, attempt)
             page = split_page(text.replace("\r\n", "\n"), name)
             data = page.meta.data if isinstance(page.meta.data, dict) else {}
             if page.findings:
@@ -186,8 +245,10 @@ def render_procedure(
         problem = str(err).splitlines()[0] if str(err) else type(err).__name__
     except TimeoutError:
         problem = t(lang, "new.template_too_slow", seconds=RENDER_SECONDS)
-    except (RecursionError, MemoryError, OverflowError) as err:
-        problem = type(err).__name__
+    except (TooBig, MemoryError):
+        problem = t(lang, "new.template_too_big", n=MAX_OUTPUT)
+    except Exception as err:  # the template is untrusted input: one line, never a traceback
+        problem = str(err).splitlines()[0] if str(err) else type(err).__name__
     raise CommandError(t(lang, "new.bad_template", template=name, problem=printable(problem)))
 
 

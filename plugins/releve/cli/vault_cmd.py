@@ -23,7 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from ..core.findings import ERROR
+from ..core.files import leads_outside
+from ..core.findings import ERROR, terminal
 from ..i18n import t
 from ..vault import check_vault, dump, load, ops, write_atomic
 from ..vault.audit import audit
@@ -119,6 +120,9 @@ class Session:
     def __init__(self, args: argparse.Namespace) -> None:
         self.runbook, self.settings = load_runbook(args)
         self.lang = self.settings.language
+        if leads_outside(self.runbook.root, self.settings.vault_file):  # never read nor written
+            raise CommandError(t(self.lang, "vault.file_outside", path=self.settings.vault_file),
+                               EXIT_USAGE)  # fmt: skip
         self.path: Path = self.runbook.root / self.settings.vault_file
         self.vault: Vault = load(self.path, self.settings.vault_file)
         self.args = args
@@ -255,7 +259,8 @@ def run_list(s: Session) -> int:
     for e in s.vault.credentials.values():
         holders = ", ".join(s.vault.holders(e.audience)) or "-"
         rotated = e.rotated.isoformat() if e.rotated else "-"
-        print(f"{e.id}\t{e.audience}\t{e.label}\t{','.join(e.fields)}\t{holders}\t{rotated}")
+        row = (e.id, e.audience, e.label, ",".join(e.fields), holders, rotated)
+        print("\t".join(map(terminal, row)))  # a label is data: escaped, one line
     return 0
 
 
@@ -457,17 +462,23 @@ def run_migrate(s: Session) -> int:
 def run_audit(s: Session) -> int:
     s.require_readable()
     result = audit(s.vault, s.runbook, today_of(s.args), s.settings)
-    problems = bool(result.overdue or result.stray or result.pending)
+    problems = bool(result.overdue or result.stray or result.pending or result.unverified)
     if s.args.format == "json":
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
         return EXIT_FINDINGS if problems else 0
+    if result.unverified:  # first: the access below is only true of keys that verify
+        print(s._("audit.unverified"))
+        for finding in result.unverified:
+            print("  " + terminal(finding.text(s.lang)))
+        print()
     print(s._("audit.access"))
     head = [s._("audit.credential"), s._("audit.audience"), *result.people]
     rows = [[cid, result.audiences[cid], *("x" if p in who else "." for p in result.people)]
             for cid, who in result.access.items()]  # fmt: skip
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     for row in [head, *rows]:
-        print("  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        line = "  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True))
+        print(terminal(line.rstrip()))
     print()
     if result.overdue:
         print(s._("audit.rotation"))

@@ -114,3 +114,24 @@ def mixed_scripts(text: str) -> bool:
         if "LATIN" in scripts and len(scripts) > 1:
             return True
     return False
+
+
+MAX_PAIRS = 250_000  # 500 people: past that, only identical folds are compared (a dict)
+
+
+def lookalikes(names: dict[str, str]) -> set[str]:
+    """Ids (of `names`: id -> display name) whose name can pass for another's, or holds
+    invisible or text-direction characters, or mixes alphabets: where a view must show
+    the id beside the name."""
+    out = {pid for pid, name in names.items() if hidden(name) or mixed_scripts(name)}
+    items = list(names.items())
+    if len(items) ** 2 > MAX_PAIRS:
+        by_fold: dict[str, list[str]] = {}
+        for pid, name in items:
+            by_fold.setdefault(fold(name), []).append(pid)
+        return out | {pid for group in by_fold.values() if len(group) > 1 for pid in group}
+    for index, (pid, name) in enumerate(items):
+        for other, other_name in items[:index]:
+            if confusable(name, other_name):
+                out |= {pid, other}
+    return out

@@ -104,3 +104,21 @@ class RunbookFiles:
         path = PurePosixPath(path)
         files, folders = self._matched
         return path in files or any(path.is_relative_to(f) and path != f for f in folders)
+
+
+def leads_outside(root: Path, name: str) -> bool:
+    """Whether the file an option names (`vault_file: ../other/vault.yml`, an absolute path,
+    a link) is outside the runbook at `root`, links followed: such a file is never read,
+    written or published (the vault commands would write another team's vault)."""
+    path = Path(name)
+    path = path if path.is_absolute() else root / path
+    try:
+        return not path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop: not inside either
+        return True
+
+
+def outside_options(root: Path, files: RunbookFiles) -> list[tuple[str, str]]:
+    """(option, value) of the team and vault files that lead outside the runbook."""
+    named = (("team_file", files.team), ("vault_file", files.vault))
+    return [(option, value) for option, value in named if leads_outside(root, value)]

@@ -16,8 +16,9 @@ WARNING = "warning"
 
 # Control characters, and the invisible and text-direction ones (U+202E reverses what
 # follows it): a name or file name must not rewrite a terminal line or pass for another.
+# (U+200C and U+200D, the zero-width (non-)joiners, stay: emoji and some scripts need them.)
 _CONTROL = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+    r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 )
 MAX_ARG = 120
 
@@ -40,6 +41,19 @@ def escape_controls(text: str) -> str:
     """`text` with every control, invisible and text-direction character shown as an
     escape (`\\x1b`, `\\u202e`): safe to print on a terminal or in a CI log."""
     return _CONTROL.sub(_escape, text)
+
+
+def terminal(text: str) -> str:
+    """One line as a command prints it (a terminal, a CI log): control, invisible and
+    text-direction characters escaped (a name cannot clear the screen or add a line), and
+    a line GitHub Actions would run as a workflow command (`::warning::`, `::add-mask::`)
+    defused by showing its first colon as `\\x3a`."""
+    text = escape_controls(text)
+    body = text.lstrip()
+    if body.startswith("::"):
+        at = len(text) - len(body)
+        text = text[:at] + "\\x3a" + text[at + 1 :]
+    return text
 
 
 def _escape(match: re.Match) -> str:

@@ -59,8 +59,11 @@ class Settings:
 
     @classmethod
     def from_options(cls, options: dict[str, Any], **extra: Any) -> Settings:
-        known = {f.name for f in fields(cls)}
+        known = {f.name: f for f in fields(cls)}
         values = {k: v for k, v in {**options, **extra}.items() if k in known and v is not None}
+        for name in list(values):  # mkdocs.yml read by the CLI is not validated: types first
+            if not isinstance(values[name], _TYPES.get(name, object)):
+                del values[name]  # `service_titles: [x]`: the default, never a traceback later
         for name, limit in LIMITS.items():  # mkdocs.yml read by the CLI is not validated
             value = values.get(name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)
@@ -71,6 +74,15 @@ class Settings:
         return cls(**values)
 
 
+# The type each option must have (a value of another type falls back to the default).
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "language": str, "procedures_dir": str, "clients_dir": str, "team_file": str,
+    "vault_file": str, "docs_dir": str, "custom_dir": str, "review_every": int,
+    "drill_every": int, "max_words": int, "horizon": int, "non_working_due": str,
+    "rotate_every": int, "severity": dict, "service_titles": dict, "binder": (bool, str),
+    "repo_url": str, "edit_uri": str, "site_name": str, "markdown_extensions": dict,
+    "paper": str,
+}  # fmt: skip
 # Numbers of days (core/days.py) or words past which an option is a typo: kept to the limit.
 LIMITS = {**DAY_LIMITS, "max_words": 10_000_000}
 

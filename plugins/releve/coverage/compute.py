@@ -10,6 +10,7 @@ those people is away, so 2,000 procedures over a year cost little.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -17,7 +18,7 @@ from itertools import combinations
 
 from ..core.days import add_days
 from ..core.order import label_key, procedure_order
-from ..model import Procedure, Runbook, Team
+from ..model import Absence, Procedure, Runbook, Team
 from ..model.refs import references
 from ..model.schedule import Schedule
 from .cover_rule import GAP, NO_ACCESS, Cover, decide
@@ -80,8 +81,8 @@ class Coverage:
         if start < self.start or end > self.end:
             raise ValueError("between: the period must lie inside the computed one")
 
-        def inside(days):
-            return [d for d in days if start <= d <= end]
+        def inside(days):  # sorted lists: two bisections, not a pass over the whole period
+            return days[bisect_left(days, start) : bisect_right(days, end)]
 
         def kept(by_proc: dict[str, list[date]]) -> dict[str, list[date]]:
             out = {pid: inside(days) for pid, days in by_proc.items()}
@@ -158,12 +159,46 @@ def _by_day(days_of: dict[str, list[date]], procedures: dict[str, Procedure]):
     return {day: _ranked(procs) for day, procs in sorted(out.items())}
 
 
+SHORT_ABSENCE = 366  # days: absences up to this long are found by bisection
+
+
+@dataclass(frozen=True)
+class AbsenceIndex:
+    """The team's absences sorted by start, to find those overlapping a period without
+    reading them all: a build asks for each absence's own period (the calendar feed,
+    person pages), and 10,000 absences must not cost 10,000 x 10,000 comparisons."""
+
+    count: int
+    starts: list[date]
+    short: list[Absence]  # by start, each at most SHORT_ABSENCE days long
+    long: list[Absence]  # the rare longer ones, read whole
+
+    @classmethod
+    def of(cls, team: Team) -> AbsenceIndex:
+        """The index of `team`, built once and kept with it while its absences are unchanged."""
+        cached = team.__dict__.get("_absence_index")
+        if cached is not None and cached.count == len(team.absences):
+            return cached
+        short = sorted((a for a in team.absences if (a.end - a.start).days < SHORT_ABSENCE),
+                       key=lambda a: a.start)  # fmt: skip
+        long = [a for a in team.absences if (a.end - a.start).days >= SHORT_ABSENCE]
+        index = cls(len(team.absences), [a.start for a in short], short, long)
+        team.__dict__["_absence_index"] = index
+        return index
+
+    def overlapping(self, first: date, last: date) -> list[Absence]:
+        low = bisect_left(self.starts, first - timedelta(days=SHORT_ABSENCE))
+        high = bisect_right(self.starts, last)
+        found = [a for a in self.short[low:high] if a.end >= first]
+        return found + [a for a in self.long if a.start <= last and a.end >= first]
+
+
 def _absent_days(team: Team, days: list[date], extra: Iterable[str]) -> dict[str, set[date]]:
     if not days:
         return {person: set() for person in extra}
     workdays = set(days)
     absent: dict[str, set[date]] = {}
-    for a in team.absences:
+    for a in AbsenceIndex.of(team).overlapping(days[0], days[-1]):
         first, last = max(a.start, days[0]), min(a.end, days[-1])
         span = {first + timedelta(n) for n in range((last - first).days + 1)}
         absent.setdefault(a.person, set()).update(span & workdays)
@@ -233,13 +268,33 @@ def compute(runbook: Runbook, start: date, end: date, extra_absent: Iterable[str
     )
 
 
+MAX_SPAN = 3660  # days one coverage may span to answer many periods at once
+
+
 def coverage_over(runbook: Runbook, start: date, end: date,
-                  known: Coverage | None = None) -> Coverage:  # fmt: skip
-    """Coverage over [start, end]: a slice of `known` when it spans the period (no work),
-    else computed. Views over an absence or a week ask this, so a build computes once."""
-    if known is not None and not known.extra_absent and known.start <= start and end <= known.end:
-        return known.between(start, end)
+                  *known: Coverage | None) -> Coverage:  # fmt: skip
+    """Coverage over [start, end]: a slice of the first of `known` that spans the period
+    (no work), else computed. Views over an absence or a week ask this, so a build
+    computes once."""
+    for cover in known:
+        spans = cover is not None and cover.start <= start and end <= cover.end
+        if spans and not cover.extra_absent:
+            return cover.between(start, end)
     return compute(runbook, start, end)
+
+
+def covering(runbook: Runbook, periods: Iterable[tuple[date, date]],
+             known: Coverage | None) -> Coverage | None:  # fmt: skip
+    """One coverage over every period `known` does not span (each absence of a feed), when
+    together they fit in MAX_SPAN days; None when there is nothing to add or too much."""
+    outside = [(a, b) for a, b in periods
+               if known is None or not (known.start <= a <= b <= known.end)]  # fmt: skip
+    if not outside:
+        return None
+    first, last = min(a for a, _ in outside), max(b for _, b in outside)
+    if (last - first).days + 1 > MAX_SPAN:
+        return None
+    return compute(runbook, first, last)
 
 
 def _statuses(group: tuple[str, ...], able: frozenset[str], due: list[date],

@@ -34,7 +34,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.days import BadDate, today
-from ..core.files import RunbookFiles
+from ..core.files import RunbookFiles, outside_options
 from ..core.findings import ERROR, Finding
 from ..core.md_extensions import AdmonitionTitles, extension_map
 from ..core.settings import Settings
@@ -245,9 +245,12 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
     def _refuse_unsafe_links(self, config: MkDocsConfig) -> None:
         """Before MkDocs walks docs_dir: no symbolic link in the runbook's files (docs_dir,
         sources, team, vault, overrides...: `core/files.py`) may lead outside the runbook."""
-        unsafe = unsafe_links(self.root, RunbookFiles.of(self.root, self.settings).paths(self.root))
+        files = RunbookFiles.of(self.root, self.settings)
+        _ = Translator(self.settings.language)
+        for option, value in outside_options(self.root, files):
+            raise PluginError(_("build.file_outside", option=option, path=value))
+        unsafe = unsafe_links(self.root, files.paths(self.root))
         if unsafe:
-            _ = Translator(self.settings.language)
             raise PluginError(_("build.unsafe_links", paths=", ".join(unsafe)))
 
     def _refuse_secrets(self) -> None:

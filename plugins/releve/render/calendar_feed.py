@@ -21,6 +21,7 @@ from ..core.order import procedure_order
 from ..core.settings import Settings
 from ..coverage.agenda import Day, day_of
 from ..coverage.compute import Coverage, coverage_over
+from ..coverage.compute import covering as covering_all
 from ..i18n import Translator
 from ..model import Runbook
 from ..upkeep.deadlines import REVIEW, drill_due, review_due
@@ -112,11 +113,12 @@ def calendar(runbook: Runbook, coverage: Coverage, today: date, settings: Settin
     name_of = runbook.team.name_of
     procedures = procedure_order(runbook.procedures)
 
-    for absence in runbook.team.absences:
-        if absence.end < coverage.start - timedelta(days=366):
-            continue
+    absences = [a for a in runbook.team.absences if a.end >= coverage.start - timedelta(days=366)]
+    # The absences outside `known`, computed once together (not once each).
+    far = covering_all(runbook, [(a.start, a.end) for a in absences], known or coverage)
+    for absence in absences:
         who = name_of(absence.person)
-        during = coverage_over(runbook, absence.start, absence.end, known or coverage)
+        during = coverage_over(runbook, absence.start, absence.end, known or coverage, far)
         lines = []
         for proc in procedures:
             if absence.person != proc.owner:

@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..core.files import leads_outside
 from ..core.findings import ERROR, Finding
 from ..core.settings import Settings
 from ..coverage.compute import Coverage, compute, horizon_end
 from ..lint import lint_runbook
 from ..model import Runbook, load_runbook
 from ..records.history import History
+from ..vault import Vault, site_json
 from ..vault import load as load_vault
-from ..vault import site_json
 from .calendar_feed import calendar
 from .pages import generated
 from .pages import today as today_page
@@ -100,7 +101,9 @@ class SiteContent:
     def data_files(self, url_of: UrlOf) -> dict[str, str | bytes]:
         """Files the pages read: the sealed parts for Reveal (never page text, so never
         indexed), the calendar feed, and the Today page's data."""
-        vault = load_vault(self.root / self.settings.vault_file, self.settings.vault_file)
+        name = self.settings.vault_file
+        outside = leads_outside(self.root, name)  # never published (the build refuses it too)
+        vault = Vault(path=name) if outside else load_vault(self.root / name, name)
         return {
             VAULT_JSON: site_json(
                 vault, {pid: set(p.roles) for pid, p in self.runbook.team.people.items()}

@@ -21,11 +21,21 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from ..core.findings import escape_controls
 from ..core.order import natural_key, people_order, procedure_order
 from ..i18n import Translator
 from ..i18n.formats import format_day, format_month, format_number, format_period
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
+# Control characters and text-direction overrides, shown escaped (soft hyphens and joiners
+# stay: words and emoji need them).
+_HIDDEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(match: re.Match) -> str:
+    return escape_controls(match.group(0))
+
 
 Linker = Callable[[str], str]
 
@@ -35,7 +45,8 @@ def md_text(value: Any) -> Markup:
 
     Quotes stay as they are: entities such as &#39; would show in the table of contents.
     """
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _HIDDEN.sub(_shown, _LINE_BREAKS.sub(" ", str(value)))  # one line, in plain order
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return Markup(_MD_SPECIAL.sub(r"\\\1", text))
 
 

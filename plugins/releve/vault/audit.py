@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..core.findings import Finding
 from ..core.settings import Settings
 from ..model import Runbook
+from ..model.vault_meta import key_findings
 from ..upkeep.deadlines import rotation_due
+from . import chain
 from .crypto import fingerprint
 from .store import Vault
 
@@ -44,6 +47,7 @@ class Audit:
     stray: list[Stray] = field(default_factory=list)
     fingerprints: dict[str, str | None] = field(default_factory=dict)  # person -> fingerprint
     pending: dict[str, list[str]] = field(default_factory=dict)  # format-1 slots left
+    unverified: list[Finding] = field(default_factory=list)  # RB026: access nobody vouches for
 
     def as_json(self) -> dict:
         return {
@@ -63,6 +67,7 @@ class Audit:
             ],
             "fingerprints": self.fingerprints,
             "pending_migration": self.pending,
+            "unverified": [f.as_dict() for f in self.unverified],
         }
 
 
@@ -97,4 +102,10 @@ def audit(vault: Vault, runbook: Runbook, today: date, settings: Settings) -> Au
         enrolment = vault.people.get(person)
         result.fingerprints[person] = fingerprint(enrolment.public) if enrolment else None
     result.pending = vault.legacy_holders()
+    # Who can open what is only true of keys whose signed history verifies (chain.py): a
+    # planted wrap would otherwise show as access.
+    meta = vault.meta()
+    roles = {pid: set(p.roles) for pid, p in team.items()}
+    result.unverified = [f for f in key_findings(meta) if f.code == "RB026"]
+    result.unverified += chain.findings(meta, roles)
     return result

@@ -44,6 +44,9 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 FORMAT_VERSION = 2
 LEGACY_VERSION = 1
 MIN_ITERATIONS = 600_000
+# Above this a file is refusing service, not protecting a key: `vault show` and the browser's
+# Reveal would spin for minutes (the documented range: MIN_ITERATIONS to MAX_ITERATIONS).
+MAX_ITERATIONS = 10_000_000
 KEY_BYTES = 32
 NONCE_BYTES = 12
 SALT_BYTES = 16
@@ -185,6 +188,8 @@ def new_data_key() -> bytes:
 def check_iterations(iterations: int, *, weak_for_tests: bool) -> None:
     if iterations < MIN_ITERATIONS and not weak_for_tests:
         raise ValueError(f"PBKDF2 needs at least {MIN_ITERATIONS} iterations")
+    if iterations > MAX_ITERATIONS:
+        raise ValueError(f"PBKDF2 takes at most {MAX_ITERATIONS} iterations")
 
 
 # --- key pairs --------------------------------------------------------------------
@@ -239,7 +244,9 @@ def enrol(person: str, passphrase: str, **kdf) -> tuple[Enrolment, PrivateKey]:
 def unlock(enrolment: Enrolment, passphrase: str, person: str) -> PrivateKey:
     """The private key of `person`; Refused on a wrong passphrase or an altered enrolment."""
     e = enrolment
-    if e.iterations < 1 or len(e.salt) != SALT_BYTES or len(e.nonce) != NONCE_BYTES:
+    if not 1 <= e.iterations <= MAX_ITERATIONS:
+        raise Refused("iterations out of range")
+    if len(e.salt) != SALT_BYTES or len(e.nonce) != NONCE_BYTES:
         raise Refused("malformed enrolment")
     kek = derive(passphrase, e.salt, e.iterations)
     try:
@@ -314,7 +321,9 @@ def wrap_legacy(
 
 
 def unwrap_legacy(slot: Slot, passphrase: str, audience: str, person: str) -> bytes:
-    if slot.iterations < 1 or len(slot.salt) != SALT_BYTES or len(slot.nonce) != NONCE_BYTES:
+    if not 1 <= slot.iterations <= MAX_ITERATIONS:
+        raise Refused("iterations out of range")
+    if len(slot.salt) != SALT_BYTES or len(slot.nonce) != NONCE_BYTES:
         raise Refused("malformed slot")
     kek = derive(passphrase, slot.salt, slot.iterations)
     try:

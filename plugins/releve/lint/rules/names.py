@@ -20,7 +20,7 @@ from ...model import Runbook
 from .content import finding
 
 CODE = "RB027"
-MAX_PAIRS = 250_000  # 500 people: past that, identical folds only (a dict, not all pairs)
+MAX_PAIRS = 250_000  # 500 people: past that, no pairs (lookalikes() compares folds instead)
 
 
 def rb027(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:

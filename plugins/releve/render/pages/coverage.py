@@ -12,7 +12,13 @@ from markupsafe import Markup
 
 from ...core.order import procedure_order
 from ...coverage.agenda import absence_plan, day_of, relay
-from ...coverage.compute import Coverage, coverage_over, load_of, single_points_of_failure
+from ...coverage.compute import (
+    Coverage,
+    coverage_over,
+    covering,
+    load_of,
+    single_points_of_failure,
+)
 from ...coverage.relay import relay_items
 from ...model import Client, Person, Runbook
 from ...records.history import History, keeps_records
@@ -81,14 +87,18 @@ def person_section(runbook: Runbook, coverage: Coverage, person: Person, lang: s
     `known`: a coverage over a longer period than `coverage`, read instead of computing
     an absence that reaches past the horizon."""
     plans = []
+    periods = []
     for absence in sorted(runbook.team.absences_of(person.id), key=lambda a: a.start):
         if absence.end < coverage.start:
             continue
         start = max(absence.start, coverage.start)
-        end = min(absence.end, start + timedelta(days=MAX_PLAN_DAYS))
+        periods.append((absence, start, min(absence.end, start + timedelta(days=MAX_PLAN_DAYS))))
+    far = covering(runbook, [(s, e) for _, s, e in periods], known or coverage)  # once, not each
+    for absence, start, end in periods:
         days, on_call = absence_plan(
-            runbook, person.id, start, end, coverage_over(runbook, start, end, known or coverage)
-        )
+            runbook, person.id, start, end,
+            coverage_over(runbook, start, end, known or coverage, far),
+        )  # fmt: skip
         plans.append((absence, days, on_call))
     mine = [p for p in runbook.procedures if person.id in p.people]
     relayed = relay_items(runbook, coverage, mine, unless_away=person.id)

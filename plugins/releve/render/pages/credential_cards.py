@@ -12,6 +12,7 @@ import json
 import re
 from urllib.parse import urlsplit
 
+from ...core.confusables import lookalikes
 from ...core.order import procedure_order
 from ...i18n import Translator
 from ...model import Procedure, Runbook
@@ -56,6 +57,9 @@ class CredentialCards:
         strings = {key: _(f"reveal.{key}") for key in REVEAL_STRINGS}
         strings |= {key.split(".")[1]: _(key) for key in COPY_STRINGS}
         self.strings = json.dumps(strings, ensure_ascii=False)
+        # People whose name can pass for another's (RB027): their id shows beside it. (Always
+        # would push a procedure's steps below the first screen of a phone.)
+        self.show_ids = lookalikes({pid: p.name for pid, p in runbook.team.people.items()})
 
     def _people(self, holders: list[str]) -> str:
         """Holders, then everyone else, each in people order (`holders` comes ordered)."""
@@ -70,7 +74,7 @@ class CredentialCards:
         cred = self.runbook.credentials.get(cred_id)
         team = self.runbook.team
         context = {"cred_id": cred_id, "cred": cred, "anchor": anchor,
-                   "role_names": team.role_names}  # fmt: skip
+                   "role_names": team.role_names, "show_ids": self.show_ids}  # fmt: skip
         if cred is not None:
             holders = team.ids_in_order(cred.holders)
             context |= {

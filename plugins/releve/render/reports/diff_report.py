@@ -9,12 +9,13 @@ folding sections; text and JSON are built here from the same data.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from markupsafe import Markup
 
 from ...core.days import day_runs
-from ...core.findings import Finding
+from ...core.findings import Finding, terminal
 from ...core.order import natural_key, title_key
 from ...coverage.cover_rule import GAP, NO_ACCESS
 from ...diff.changes import RunbookDiff
@@ -267,12 +268,35 @@ def context(diff: RunbookDiff, _: Translator) -> dict:
 
 
 def markdown_view(diff: RunbookDiff, _: Translator) -> str:
-    return render("diff/diff.md.j2", _.lang, **context(diff, _))
+    return pull_request_safe(render("diff/diff.md.j2", _.lang, **context(diff, _)))
+
+
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+
+
+def pull_request_safe(markdown: str) -> str:
+    """The Markdown a pull request shows, unable to notify anyone or act in CI: an `@`
+    outside code spans gets a zero-width space after it (`@&#8203;team`: shown as typed,
+    no mention), and no line can be read as a workflow command (`terminal`)."""
+    lines = []
+    for line in markdown.split("\n"):
+        parts = line.split("`")
+        if len(parts) % 2 == 1:  # code spans paired: outside them only
+            line = "`".join(
+                _MENTION.sub("@&#8203;", part) if i % 2 == 0 else part
+                for i, part in enumerate(parts)
+            )  # fmt: skip
+        else:
+            line = _MENTION.sub("@&#8203;", line)
+        lines.append(terminal(line) if line.lstrip().startswith("::") else line)
+    return "\n".join(lines)
 
 
 def text_view(diff: RunbookDiff, _: Translator) -> str:
-    """Plain text for a terminal (templates/diff/diff.txt.j2): the verdict, then sections."""
-    return render("diff/diff.txt.j2", _.lang, **context(diff, _))
+    """Plain text for a terminal (templates/diff/diff.txt.j2): the verdict, then sections;
+    every line as a command prints it (`core.findings.terminal`)."""
+    text = render("diff/diff.txt.j2", _.lang, **context(diff, _))
+    return "\n".join(terminal(line) for line in text.split("\n"))
 
 
 def _tasks(diff: RunbookDiff, by_id: dict[str, int], _: Translator) -> str:
