@@ -16,16 +16,15 @@ gets a person to call and never "ask someone":
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from ..model import Procedure, Runbook
 from .compute import Coverage, needed_audiences
 from .cover_rule import GAP, NO_ACCESS, Cover
 
 HOLDERS, ESCALATION, NOBODY = "holders", "escalation", "nobody"
-# Nested or back-to-back absences are followed this many days at most to find a return date.
-MAX_AWAY_DAYS = 3_660
 
 
 @dataclass(frozen=True)
@@ -77,16 +76,11 @@ def away_until(runbook: Runbook, person: str, day: date,
     (`releve coverage --absent`) is away until the end of `coverage`."""
     if coverage is not None and person in coverage.extra_absent:
         return coverage.end
-    absences = runbook.team.absences_of(person)
-    end = None
-    current = day
-    for _ in range(MAX_AWAY_DAYS):
-        ends = [a.end for a in absences if a.covers(current)]
-        if not ends:
-            break
-        end = max(ends)
-        current = end + timedelta(days=1)
-    return end
+    spans = runbook.team.away_spans.get(person, [])
+    at = bisect_right(spans, (day, date.max)) - 1  # the last period starting on or before
+    if at >= 0 and spans[at][0] <= day <= spans[at][1]:
+        return spans[at][1]
+    return None
 
 
 def next_step(runbook: Runbook, coverage: Coverage, proc: Procedure, day: date,

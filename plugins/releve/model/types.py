@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -93,6 +93,20 @@ class Team:
 
     def absences_of(self, person_id: str) -> list[Absence]:
         return [a for a in self.absences if a.person == person_id]
+
+    @cached_property
+    def away_spans(self) -> dict[str, list[tuple[date, date]]]:
+        """Each person's absences as sorted, merged periods: overlapping, nested and
+        back-to-back ones (the next starts the day after) make one. Computed once:
+        "away until" is asked for every task of every day."""
+        by_person: dict[str, list[tuple[date, date]]] = {}
+        for a in sorted(self.absences, key=lambda a: (a.person, a.start, a.end)):
+            spans = by_person.setdefault(a.person, [])
+            if spans and a.start <= spans[-1][1] + timedelta(days=1):
+                spans[-1] = (spans[-1][0], max(spans[-1][1], a.end))
+            else:
+                spans.append((a.start, a.end))
+        return by_person
 
     def is_workday(self, day: date) -> bool:
         return day.weekday() in self.workdays and day not in self.holidays
