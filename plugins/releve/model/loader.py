@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from ..core.findings import Finding, has_control, printable, sort_findings
 from ..core.settings import Settings, load_settings
 from .clients import parse_client
 from .credentials import credentials_of, load_vault
 from .procedures import parse_procedure
+from .source_cache import SourceCache
 from .sources import rel
 from .team import parse_team
 from .types import Runbook
@@ -29,8 +32,37 @@ def _markdown_files(root: Path, folder: Path, findings: list[Finding]) -> list[P
     return out
 
 
-def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
-    """Parse team, clients, procedures and vault metadata; problems become findings."""
+T = TypeVar("T")
+
+
+def _parse(
+    parse: Callable[[Path, Path, list[Finding]], T],
+    kind: str,
+    root: Path,
+    path: Path,
+    findings: list[Finding],
+    cache: SourceCache | None,
+) -> T:
+    """One file's parse, from `cache` while the file is unchanged."""
+    if cache is None:
+        return parse(root, path, findings)
+
+    def fresh() -> tuple[T, list[Finding]]:
+        own: list[Finding] = []
+        return parse(root, path, own), own
+
+    value, own = cache.parsed(kind, path, fresh)
+    findings.extend(own)
+    return value
+
+
+def load_runbook(
+    root: Path | str, settings: Settings | None = None, cache: SourceCache | None = None
+) -> Runbook:
+    """Parse team, clients, procedures and vault metadata; problems become findings.
+
+    With a `cache` (`SourceCache.open(root)`), procedures and clients unchanged since
+    the cache was written are not parsed again."""
     root = Path(root).absolute()
     settings = settings or load_settings(root)
     findings: list[Finding] = []
@@ -38,7 +70,7 @@ def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
 
     clients = {}
     for path in _markdown_files(root, root / settings.clients_dir, findings):
-        client = parse_client(root, path, findings)
+        client = _parse(parse_client, "client", root, path, findings, cache)
         if client is None:
             continue
         if client.id in clients:
@@ -52,7 +84,7 @@ def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
     procedures = []
     seen: dict[str, str] = {}
     for path in _markdown_files(root, root / settings.procedures_dir, findings):
-        proc = parse_procedure(root, path, findings)
+        proc = _parse(parse_procedure, "procedure", root, path, findings, cache)
         if proc is None:
             continue
         if proc.id in seen:

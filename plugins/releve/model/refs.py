@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .source_cache import remembered
 from .types import Pos, Procedure
 
 CRED_REF = re.compile(r"\[\[cred:([^\]\s]*)\]\]")
@@ -21,8 +22,13 @@ def inline_references(proc: Procedure) -> list[tuple[str, Pos]]:
     """`[[cred:ID]]` in a procedure's body, with the file line of each.
 
     Inside code (fenced blocks, `code spans`) it is an example, not a reference:
-    the site shows it as is, so it is skipped here too.
+    the site shows it as is, so it is skipped here too. Read by several rules and
+    views: found once per file (`remembered`, kept in the source cache).
     """
+    return remembered(proc, "refs.inline", lambda: _inline_references(proc))
+
+
+def _inline_references(proc: Procedure) -> list[tuple[str, Pos]]:
     out, fence = [], ""
     for offset, line in enumerate(proc.body.splitlines()):
         start = FENCE.match(line)
