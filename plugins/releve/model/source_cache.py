@@ -74,7 +74,7 @@ LIBRARIES = ("_ruamel_yaml", "ruamel.yaml", "markdown", "pymdownx", "mdx_truly_s
 
 
 @cache
-def _code_fingerprint() -> tuple[tuple[str, int, int], ...]:
+def code_fingerprint() -> tuple[tuple[str, int, int], ...]:
     """Relève's own modules and the libraries it parses with (name, size, mtime): an
     edited parser empties the cache even when the version number stayed the same (a
     development checkout), and so does a library upgrade."""
@@ -104,7 +104,7 @@ def signature(root: Path) -> tuple:
     """What a cache must have been written by to be read."""
     from .. import __version__  # read at each call: a version change must be seen
 
-    return (FORMAT, __version__, _code_fingerprint(), sys.version_info[:2], str(root))
+    return (FORMAT, __version__, code_fingerprint(), sys.version_info[:2], str(root))
 
 
 # Unpickling: only these, and classes of Relève's model (a crafted file cannot call
@@ -200,7 +200,7 @@ class SourceCache:
                 {"signature": signature(self.root), "entries": entries},
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
-            _write_atomic(self.root / CACHE_DIR, SOURCES, data)
+            write_atomic(cache_folder(self.root), SOURCES, data)
         except Exception:  # a read-only checkout, a full disk: no cache
             return
         self._entries, self._dirty = entries, False
@@ -254,17 +254,29 @@ def _racy(stamp: Stamp) -> bool:
     return stamp[1] > now - RACY_NS or stamp[2] > now - RACY_NS
 
 
-def _write_atomic(folder: Path, name: str, data: bytes) -> None:
-    """Write `folder/name` through a temporary file and a rename; never through a link."""
-    if folder.is_symlink():
-        return
-    if not folder.is_dir():
-        folder.mkdir(mode=0o700)
-        (folder / ".gitignore").write_text("# Relève's cache: never committed\n*\n")
-        (folder / "CACHEDIR.TAG").write_text(
-            "Signature: 8a477f597d28d172789f06886806bc55\n"
-            "# Relève's cache of parsed sources (https://bford.info/cachedir/)\n"
-        )
+def cache_folder(root: Path, *parts: str) -> Path:
+    """`<root>/.releve-cache[/parts]`, made when missing (the top folder with a `.gitignore`
+    that ignores it all, and a CACHEDIR.TAG for backup tools). Raises OSError when it
+    cannot be made, or when any part of it is a symbolic link: never written through."""
+    folder = root / CACHE_DIR
+    for index in range(len(parts) + 1):
+        if index:
+            folder = folder / parts[index - 1]
+        if folder.is_symlink():
+            raise OSError(f"{folder} is a symbolic link")
+        if not folder.is_dir():
+            folder.mkdir(mode=0o700)
+            if not index:
+                (folder / ".gitignore").write_text("# Relève's cache: never committed\n*\n")
+                (folder / "CACHEDIR.TAG").write_text(
+                    "Signature: 8a477f597d28d172789f06886806bc55\n"
+                    "# Relève's cache (https://bford.info/cachedir/)\n"
+                )
+    return folder
+
+
+def write_atomic(folder: Path, name: str, data: bytes) -> None:
+    """Write `folder/name` through a temporary file and a rename."""
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:

@@ -19,7 +19,8 @@ from ...model.fields import is_id
 from ..site_map import Links
 from ..templates import render
 from . import assemble
-from .html import BodyRenderer, render_html, source_revision
+from .cache import BinderCache, binder_key
+from .html import BodyRenderer, blame, render_html, source_revision
 
 FOLDER = "binders"
 RUNBOOK_PDF = f"{FOLDER}/runbook.pdf"
@@ -52,36 +53,36 @@ def jobs(runbook: Runbook) -> list[Job]:
     return out
 
 
-# One worker's state, set once by `_init` (the model is sent to each worker once).
-_STATE: dict = {}
+# The cover of the HTML a binder's key is computed from: a fixed date and revision, so
+# that a new day or commit that changes nothing in a binder reuses it (see cache.py).
+STAMP_DAY = date(2000, 1, 1)
+STAMP_REVISION = "-"
 
 
-def _init(runbook: Runbook, settings: Settings, today: date, revision: str | None) -> None:
-    _STATE.update(runbook=runbook, settings=settings, today=today, revision=revision,
-                  bodies=BodyRenderer(runbook, settings.language))  # fmt: skip
+@dataclass
+class Published:
+    """What `publish` wrote: every binder's site path, and how many were reused or rendered."""
+
+    uris: list[str]
+    reused: int
+    rendered: int
 
 
-def _run(job: Job, site_dir: str) -> tuple[str, list[str]]:
-    """Write one binder; return its path and the source files whose resources were left out."""
+def _assemble(job: Job, runbook: Runbook, today: date, settings: Settings) -> assemble.Binder:
+    if job.kind == assemble.CLIENT:
+        return assemble.for_client(runbook, job.subject_id or "", today, settings)
+    if job.kind == assemble.PERSON:
+        return assemble.for_person(runbook, job.subject_id or "", today, settings)
+    return assemble.for_all(runbook, today, settings)
+
+
+def _lay_out(html: str, target: str) -> list[str]:
+    """In a worker: lay out one PDF; return the resource URLs it left out."""
     from .pdf import write_pdf
 
-    runbook, settings, today = _STATE["runbook"], _STATE["settings"], _STATE["today"]
-    if job.kind == assemble.CLIENT:
-        book = assemble.for_client(runbook, job.subject_id, today, settings)
-    elif job.kind == assemble.PERSON:
-        book = assemble.for_person(runbook, job.subject_id, today, settings)
-    else:
-        book = assemble.for_all(runbook, today, settings)
-    bodies = _STATE["bodies"]
-    html = render_html(runbook, book, settings, _STATE["revision"], bodies)
-    target = Path(site_dir) / job.uri
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.suffix == ".html":
-        target.write_text(html, encoding="utf-8")
-        return job.uri, []
     urls: list[str] = []
-    write_pdf(html, target, urls)
-    return job.uri, (bodies.blame(urls) or [job.uri]) if urls else []
+    write_pdf(html, Path(target), urls)
+    return urls
 
 
 def publish(
@@ -90,24 +91,62 @@ def publish(
     today: date,
     site_dir: Path,
     left_out: set[str] | None = None,
-) -> list[str]:
-    """Write every binder into `site_dir`; return their site-relative paths.
+    cache: bool = True,
+) -> Published:
+    """Write every binder into `site_dir`, reusing those the cache holds (`cache.py`).
 
-    Source files whose images or styles were left out (never fetched) go to `left_out`.
+    Each binder's HTML is rendered here (Python-Markdown bodies once for all binders) to
+    compute its key; only binders missing from the cache are laid out, as PDFs in
+    parallel worker processes. Source files whose images or styles were left out (never
+    fetched) go to `left_out`.
     """
-    todo = jobs(runbook)
-    state = (runbook, settings, today, source_revision(runbook.root))
-    workers = min(len(todo), os.cpu_count() or 1)
+    revision = source_revision(runbook.root)
+    bodies = BodyRenderer(runbook, settings.language)
+    store = BinderCache.open(runbook.root) if cache else BinderCache(None)
+    all_jobs = jobs(runbook)
+    missing: list[tuple[Job, str, str, dict[str, str]]] = []  # job, key, HTML, bodies by source
+    reused = 0
+    books: dict[tuple[str, str | None], tuple[assemble.Binder, str]] = {}  # PDF and HTML: one
+    for job in all_jobs:
+        subject = (job.kind, job.subject_id)
+        if subject not in books:
+            book = _assemble(job, runbook, today, settings)
+            stamped = render_html(runbook, book, settings, STAMP_REVISION, bodies, STAMP_DAY)
+            books[subject] = (book, stamped)
+        book, stamped = books[subject]
+        suffix = Path(job.uri).suffix
+        key = binder_key(stamped, suffix)
+        found = store.fetch(key, suffix, site_dir / job.uri)
+        if found is not None:
+            reused += 1
+            if left_out is not None:
+                left_out.update(found)
+            continue
+        html = render_html(runbook, book, settings, revision, bodies)
+        missing.append((job, key, html, bodies.by_source()))
+
+    # Print-ready HTML is written as is; PDFs are laid out in parallel worker processes.
+    pdfs = [m for m in missing if m[0].uri.endswith(".pdf")]
+    for job, _key, html, _sources in missing:
+        if not job.uri.endswith(".pdf"):
+            (site_dir / job.uri).parent.mkdir(parents=True, exist_ok=True)
+            (site_dir / job.uri).write_text(html, encoding="utf-8")
+    targets = [str(site_dir / job.uri) for job, *_ in pdfs]
+    workers = min(len(pdfs), os.cpu_count() or 1)
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=state) as pool:
-            done = list(pool.map(_run, todo, [str(site_dir)] * len(todo)))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            refused = list(pool.map(_lay_out, [html for _, _, html, _ in pdfs], targets))
     else:
-        _init(*state)
-        done = [_run(job, str(site_dir)) for job in todo]
-    for _, sources in done:
+        refused = [_lay_out(m[2], target) for m, target in zip(pdfs, targets, strict=True)]
+    urls_of = {job.uri: urls for (job, *_), urls in zip(pdfs, refused, strict=True)}
+    for job, key, _html, sources in missing:
+        urls = urls_of.get(job.uri, [])
+        blamed = (blame(sources, urls) or [job.uri]) if urls else []
         if left_out is not None:
-            left_out.update(sources)
-    return [uri for uri, _ in done]
+            left_out.update(blamed)
+        store.store(key, Path(job.uri).suffix, site_dir / job.uri, blamed)
+    store.prune()
+    return Published([job.uri for job in all_jobs], reused, len(missing))
 
 
 def link_block(kind: str, subject_id: str | None, lang: str, links: Links) -> str:
