@@ -19,9 +19,11 @@ Events used, and why:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..core.days import BadDate, today
@@ -45,7 +48,9 @@ from ..model.sources import unsafe_links
 from ..render import binder as binders
 from ..render import templates
 from ..render.binder import publish as binder_site
+from ..render.incremental import Rebuild, rebuild
 from ..render.pages import generated as views
+from ..render.pages.coverage import ICS
 from ..render.pages.credential_cards import CredentialCards, mark_inline
 from ..render.reports.lint_report import build_log
 from ..render.search import SearchIndexError, build_index, mark_page
@@ -58,6 +63,7 @@ from ..render.site_map import (
 from . import search as site_search
 from .config import RelevePluginConfig
 from .engine import running, supported
+from .incremental import Background, ReleveFile, Titles, dest_paths, force, remove_stale
 from .nav import build_nav
 
 # A plain logger under `mkdocs.`: counted by --strict, printed as `path:line: CODE message`.
@@ -70,15 +76,39 @@ ASSET_URIS = ("assets/releve/releve.css", "assets/releve/releve.js",
 SEARCH_ASSET_URIS = ("assets/releve/search.css", "assets/releve/search.js")
 
 
+@dataclass
+class Built:
+    """What the previous build in this process wrote (`mkdocs serve` keeps the plugin): the
+    next dirty build writes again only what changed since (`render/incremental.py`)."""
+
+    site: SiteContent
+    config_key: str
+    nav_key: str
+    pages: dict[str, str] = field(default_factory=dict)  # generated Markdown by source URI
+    data: dict[str, str | bytes] = field(default_factory=dict)  # data files by URI
+
+
 class RelevePlugin(BasePlugin[RelevePluginConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
         self.serving = False
+        self.dirty = False  # `mkdocs serve --dirty`, `releve serve`: only what changed is built
+        self.source_cache: SourceCache | None = None  # kept across `serve` rebuilds
+        self.built: Built | None = None
+        self.titles = Titles()
+        self.background: Background | None = None
+        self.previous_dests: set[str] = set()  # every file the previous build wrote
+        self.deferred: set[str] = set()  # data files the background job still has to write
         self._reset()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.dirty = dirty
+
+    def on_shutdown(self) -> None:
+        if self.background is not None:
+            self.background.stop()
 
     def _reset(self) -> None:
         self.runbook: Runbook | None = None
@@ -92,6 +122,13 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self.inline: dict[str, list[str]] = {}  # src_uri -> ids of inline [[cred:ID]]
         self.search = False  # Relève's search answers the header box (Pagefind)
         self.search_pages = 0  # pages marked for the index by on_post_page
+        self.plan = Rebuild.all("first build")  # what this build writes again
+        self.config_key = ""
+        self.incremental = False  # no plugin that needs every page in every build
+        self.later: set[str] = set()  # data files left to the background job (serve)
+        self.unchanged: set[str] = set()  # generated files made again, identical to before
+        self.urls: dict[str, str] | None = None  # src_uri -> URL, once the files are known
+        self.rebuilt = (0, 0)  # (pages built again, pages) in a dirty build
 
     # configuration ---------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -129,6 +166,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self._refuse_unsafe_links(config)
         if self.config.search:
             self.search = site_search.take_over(config, self.settings.language, log)
+        self.config_key = _config_key(config)
+        self.incremental = not _whole_site_plugins(config)
         for uri in self._asset_uris():
             if uri.endswith(".css") and uri not in config.extra_css:
                 config.extra_css.append(uri)
@@ -153,9 +192,10 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
     # files -----------------------------------------------------------------
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Load the model once (`SiteContent`), then add its sources, assets, generated
-        pages and data files to MkDocs' collection."""
-        cache = SourceCache.open(self.root)
-        self.site = site = SiteContent.load(self.root, self.settings, self.today, cache)
+        pages and data files to MkDocs' collection. In a dirty build (`serve --dirty`),
+        only what changed since the previous build is generated and said to be modified."""
+        self.site = site = SiteContent.load(self.root, self.settings, self.today,
+                                            self._source_cache())  # fmt: skip
         self.runbook, self.findings = site.runbook, site.findings
         self.coverage, self.cards = site.coverage, site.cards
         count = len(site.runbook.procedures)
@@ -164,6 +204,10 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             log.info(Translator(self.settings.language)("build.binders_skipped", n=count))
         self._log_findings()
         self._refuse_secrets()
+        last = self.built if self.dirty and self.incremental else None
+        if last is not None and last.config_key != self.config_key:
+            last = None  # mkdocs.yml changed: everything
+        plan = rebuild(last.site if last is not None else None, site)
 
         for proc in site.runbook.procedures:
             self._add_source(files, config, proc.path, proc)
@@ -177,31 +221,101 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         # between them resolves; then their content is computed.
         generated = [u for u in site.page_uris() if files.get_file_from_path(u) is None]
         for uri in [*generated, *site.data_uris()]:
-            files.append(File.generated(config, uri, content=""))
+            files.append(ReleveFile.generated(config, uri, content=""))
+        self._freeze_urls(files)
         url_of = self._url_of(files)
-        for uri, text in site.pages(url_of).items():
-            if uri in generated:
-                files.get_file_from_path(uri).content_string = text
-        for uri, content in site.data_files(url_of).items():
+
+        nav_key = ""
+        if config.nav is None and self.config.nav:
+            config.nav = build_nav(site.runbook, files, self.sources, self.settings,
+                                   self.config.nav_procedures)  # fmt: skip
+            nav_key = repr(config.nav)
+        if last is not None and nav_key != last.nav_key:
+            plan = Rebuild.all("navigation")  # every page embeds it
+        self.plan = plan
+        pages = self._generated(site, url_of, generated, last)
+        data = self._data(site, url_of, last)
+        for uri in generated:
+            files.get_file_from_path(uri).content_string = pages[uri]
+        for uri, content in data.items():
             file = files.get_file_from_path(uri)
             if isinstance(content, bytes):
                 file.content_bytes = content
             else:
                 file.content_string = content
-
-        if config.nav is None and self.config.nav:
-            config.nav = build_nav(site.runbook, files, self.sources, self.settings,
-                                   self.config.nav_procedures)  # fmt: skip
+        self._mark_modified(files, generated)
+        if self.dirty:  # kept for the next build's comparison
+            self.built = Built(site, self.config_key, nav_key, pages, data)
         self.files = files
         return files
+
+    def _source_cache(self) -> SourceCache:
+        """The runbook's source cache; kept by `serve` from one build to the next, so that
+        the files an edit did not touch are not even read back from the cache file."""
+        cache = self.source_cache
+        if cache is None or cache.root != self.root or not self.serving:
+            cache = self.source_cache = SourceCache.open(self.root)
+        else:
+            cache.begin()
+        return cache
+
+    def _generated(self, site: SiteContent, url_of, uris: list[str], last: Built | None):
+        """The Markdown of the generated pages: made again for those this build writes,
+        kept from the previous build for the others. A page made again with the very same
+        Markdown is not written again (a body edit leaves the coverage matrix as it was)."""
+        keep = last.pages if last is not None and not self.plan.everything else {}
+        wanted = {uri for uri in uris if self.plan.page(uri) or uri not in keep}
+        made = site.pages(url_of, wanted)
+        self.unchanged |= {uri for uri, text in made.items() if keep.get(uri) == text}
+        return {uri: made[uri] if uri in made else keep[uri] for uri in uris}
+
+    def _data(self, site: SiteContent, url_of, last: Built | None) -> dict[str, str | bytes]:
+        """The data files, like the pages. Under `serve` the calendar feed is left to the
+        background (`on_post_build`): a reader of the edited page does not wait for it."""
+        keep = last.data if last is not None and not self.plan.everything else {}
+        wanted = {u for u in site.data_uris() if self.plan.datum(u) or u not in keep}
+        later = {ICS} & wanted if self.serving else set()
+        made = site.data_files(url_of, wanted - later)
+        self.later = later
+        self.unchanged |= {uri for uri, content in made.items() if keep.get(uri) == content}
+        return {uri: made.get(uri, keep.get(uri, "")) for uri in site.data_uris()}
+
+    def _mark_modified(self, files: Files, generated: list[str]) -> None:
+        """Say which files this build writes (read by MkDocs only in a dirty build)."""
+        plan = self.plan
+        for uri, obj in self.sources.items():
+            file = files.get_file_from_path(uri)
+            if isinstance(file, ReleveFile):
+                file.modified = plan.page(uri) or _names(obj.body, plan.names)
+        for uri in [*generated, *SiteContent.data_uris()]:
+            file = files.get_file_from_path(uri)
+            if isinstance(file, ReleveFile):
+                file.modified = (plan.page(uri) or plan.datum(uri)) and uri not in self.unchanged
+                if uri in self.later:
+                    file.modified = False  # written by the background job
+        if not self.dirty or plan.nothing:
+            return
+        for file in files.documentation_pages():
+            if isinstance(file, ReleveFile) or file.abs_src_path is None:
+                continue
+            if plan.everything:
+                force(file)
+                continue
+            try:
+                text = file.content_string
+            except (OSError, ValueError):
+                continue
+            # A credential card lists where the credential is used; a link may now resolve.
+            if "[[cred:" in text or _names(text, plan.names):
+                force(file)
 
     def _add_source(self, files: Files, config: MkDocsConfig, uri: str, obj) -> None:
         if files.get_file_from_path(uri) is not None:
             log.warning(Translator(self.settings.language)("build.shadowed", path=uri))
             files.remove(files.get_file_from_path(uri))
-        file = File(uri, src_dir=str(self.root), dest_dir=config.site_dir,
-                    use_directory_urls=config.use_directory_urls,
-                    inclusion=InclusionLevel.NOT_IN_NAV)  # fmt: skip
+        file = ReleveFile(uri, src_dir=str(self.root), dest_dir=config.site_dir,
+                          use_directory_urls=config.use_directory_urls,
+                          inclusion=InclusionLevel.NOT_IN_NAV)  # fmt: skip
         file.edit_uri = self._edit_uri(config, uri)
         files.append(file)
         self.sources[uri] = obj
@@ -214,13 +328,22 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         rel = os.path.relpath(self.root / uri, docs) if docs != self.root else uri
         return Path(rel).as_posix()
 
-    @staticmethod
-    def _url_of(files: Files):
+    def _url_of(self, files: Files):
+        """src_uri -> URL. Once every file is known (`freeze_urls`) from one dict: views ask
+        for tens of thousands of links in a large runbook."""
+
         def url_of(src_uri: str) -> str | None:
+            urls = self.urls if self.files is files else None
+            if urls is not None and src_uri in urls:
+                return urls[src_uri]
             file = files.get_file_from_path(src_uri)
             return file.url if file is not None else None
 
         return url_of
+
+    def _freeze_urls(self, files: Files) -> None:
+        self.files = files
+        self.urls = {file.src_uri: file.url for file in files}
 
     def _log_findings(self) -> None:
         """Errors as warnings (counted by --strict), others as info; every finding with -v.
@@ -309,8 +432,19 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             return binder_site.link_block(binders.PERSON, person, lang, links)
         return ""
 
+    # navigation ------------------------------------------------------------
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """In a dirty build, pages not read again keep their titles in the navigation."""
+        if self.dirty:
+            self.titles.restore(nav)
+            pages = files.documentation_pages()
+            self.rebuilt = (sum(1 for f in pages if f.is_modified()), len(pages))
+        return nav
+
     # search ----------------------------------------------------------------
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self.dirty:
+            self.titles.remember(page)
         target = site_search.search_page(page, self.sources, self.runbook) if self.search else None
         if target is None:
             return output
@@ -319,17 +453,28 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
     def _index_search(self, config: MkDocsConfig) -> None:
         _ = Translator(self.settings.language)
-        if not self.search_pages:  # Pagefind would index every page, noise included
-            return
         try:
-            stats = build_index(Path(config.site_dir), self.settings.language)
+            stats = build_index(Path(config.site_dir), self.settings.language,
+                                staged=self.serving)  # fmt: skip
         except SearchIndexError as err:
             raise PluginError(_("build.search_failed", reason=str(err))) from None
         log.info(_("build.search_written", pages=self.search_pages, seconds=f"{stats.seconds:.1f}"))
 
     def on_post_build(self, /, *, config: MkDocsConfig) -> None:
-        if self.search:
+        removed = 0
+        if self.dirty and self.built is not None and self.files is not None:
+            now = dest_paths(self.files)
+            before = self.previous_dests
+            removed = remove_stale(config.site_dir, before, now) if before else 0
+            self.built.dests = self.previous_dests = now
+        # A search index is needed when pages were marked (Pagefind would index every page,
+        # noise included, on a site without marks) or when pages went away.
+        index = self.search and (self.search_pages > 0 or removed > 0)
+        if self.serving:
+            self._after_serve_build(config, index)
+        elif index:
             self._index_search(config)
+        self._log_rebuilt()
         if not self.settings.binder or self.runbook is None:
             return
         started = time.perf_counter()
@@ -349,6 +494,39 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         log.info(_("build.binders_written", total=len(done.uris), seconds=seconds,
                    reused=done.reused, rendered=done.rendered))  # fmt: skip
 
+    def _after_serve_build(self, config: MkDocsConfig, index: bool) -> None:
+        """Under `serve`: the calendar feed and the search index are made in the background,
+        after the build, so that the browser reloads the edited page without waiting."""
+        self.deferred |= self.later
+        if not (self.deferred or index):
+            return
+        site, files, built, url_of = self.site, self.files, self.built, self._url_of(self.files)
+
+        def job() -> None:
+            data, self.deferred = self.deferred, set()
+            for uri, content in site.data_files(url_of, data).items():
+                file = files.get_file_from_path(uri)
+                if file is None:
+                    continue
+                target = Path(file.abs_dest_path)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                raw = content if isinstance(content, bytes) else content.encode("utf-8")
+                target.with_name(target.name + ".tmp").write_bytes(raw)
+                os.replace(target.with_name(target.name + ".tmp"), target)
+                if built is not None:
+                    built.data[uri] = content
+            if index:
+                self._index_search(config)
+
+        if self.background is None:
+            self.background = Background()
+        self.background.submit(job)
+
+    def _log_rebuilt(self) -> None:
+        if self.dirty and self.rebuilt[1]:
+            _ = Translator(self.settings.language)
+            log.info(_("build.incremental", built=self.rebuilt[0], total=self.rebuilt[1]))
+
     # serve -----------------------------------------------------------------
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder):
         for name in (self.settings.procedures_dir, self.settings.clients_dir,
@@ -361,6 +539,36 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
 BINDER_AUTO_LIMIT = 200
 LOG_LIMIT = 20  # findings printed by a build without -v
+
+
+# Plugins that must see every page in every build (an index, a list of posts or tags): with
+# one of them, a dirty build rebuilds everything.
+WHOLE_SITE_PLUGINS = ("search", "material/search", "tags", "material/tags", "blog",
+                      "material/blog")  # fmt: skip
+
+
+def _whole_site_plugins(config: MkDocsConfig) -> list[str]:
+    out = []
+    for name, plugin in config.plugins.items():
+        if name in WHOLE_SITE_PLUGINS and not isinstance(plugin, site_search.SearchBox):
+            enabled = getattr(getattr(plugin, "config", None), "enabled", True)
+            if enabled is not False:
+                out.append(name)
+    return out
+
+
+def _config_key(config: MkDocsConfig) -> str:
+    """mkdocs.yml as written: any change to it rebuilds everything."""
+    try:
+        data = Path(config.config_file_path or "").read_bytes()
+    except OSError:
+        data = b""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _names(text: str, names: set[str]) -> bool:
+    """Whether `text` names one of the files added or removed (a link to it)."""
+    return any(name in text for name in names)
 
 
 def refuse_unsupported_engine(config: MkDocsConfig) -> None:

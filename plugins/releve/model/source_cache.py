@@ -160,10 +160,19 @@ class SourceCache:
     def __init__(self, root: Path, entries: dict[str, tuple] | None = None) -> None:
         self.root = root
         self._entries: dict[str, tuple[Stamp, bytes, dict]] = entries or {}
-        self._live: dict[str, tuple[Stamp, bytes, Any]] = {}  # key -> (stamp, blob, page)
+        # key -> (stamp, blob, page, value) of the files read in this run; `_memory`: those of
+        # the previous run in the same process (`begin`), handed back as they are.
+        self._live: dict[str, tuple[Stamp, bytes, Any, Any]] = {}
+        self._memory: dict[str, tuple[Stamp, bytes, Any, Any]] = {}
         self._dirty = False
         self.hits = 0
         self.misses = 0
+
+    def begin(self) -> None:
+        """Start another run in the same process (`mkdocs serve` rebuilding): the objects of
+        the previous run are reused as they are for files that did not change."""
+        self._memory, self._live = self._live, {}
+        self.hits = self.misses = 0
 
     # opening and saving ----------------------------------------------------------
     @classmethod
@@ -187,7 +196,7 @@ class SourceCache:
         """Write what this run parsed and remembered (entries of files no longer read are
         dropped); silently nothing when the folder cannot be written."""
         entries: dict[str, tuple[Stamp, bytes, dict]] = {}
-        for key, (stamp, blob, page) in self._live.items():
+        for key, (stamp, blob, page, _value) in self._live.items():
             facts = dict(getattr(page, "facts", None) or {})
             old = self._entries.get(key)
             if old is None or old[0] != stamp or old[2] != facts:
@@ -215,6 +224,11 @@ class SourceCache:
         except ValueError:
             key = f"{kind}:{path}"
         before = stamp_of(path)
+        kept = self._memory.get(key)
+        if before is not None and kept is not None and kept[0] == before:
+            self.hits += 1
+            self._live[key] = kept
+            return kept[3]
         entry = self._entries.get(key)
         if before is not None and entry is not None and entry[0] == before:
             try:
@@ -228,7 +242,7 @@ class SourceCache:
                     page.facts = dict(entry[2]) if isinstance(entry[2], dict) else {}
                     if hasattr(page, "source"):
                         page.source = path
-                self._live[key] = (before, entry[1], page)
+                self._live[key] = (before, entry[1], page, value)
                 return value
         self.misses += 1
         value = parse()
@@ -237,7 +251,7 @@ class SourceCache:
                 blob = _dumps(value)
             except Exception:  # something unpicklable: parsed each time
                 return value
-            self._live[key] = (before, blob, _page_of(value))
+            self._live[key] = (before, blob, _page_of(value), value)
             self._dirty = True
         return value
 

@@ -7,6 +7,7 @@ RB008 finding, and the caller moves on to the next file.
 from __future__ import annotations
 
 import errno
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -97,19 +98,23 @@ def unsafe_links(root: Path, starts: list[Path]) -> list[str]:
     top = _resolved(root)
     bad: list[str] = []
     seen: set[Path] = set()
-    todo = [start for start in starts if start.exists() or start.is_symlink()]
+    # (path, its real path when known without asking: an entry that is not a link, in a
+    # folder whose real path is known, is that folder's real path and its own name).
+    todo: list[tuple[Path, Path | None]] = [
+        (start, None) for start in starts if start.exists() or start.is_symlink()
+    ]
     while todo:
-        path = todo.pop()
+        path, known = todo.pop()
+        is_link = known is None and path.is_symlink()
         try:
-            is_link = path.is_symlink()
-            real = path.resolve(strict=True)
+            real = known if known is not None else path.resolve(strict=True)
         except (OSError, RuntimeError):  # broken, or a loop (RuntimeError before 3.13)
             bad.append(rel(root, path))
             continue
         if not real.is_relative_to(top):
             bad.append(rel(root, path))
             continue
-        if not real.is_dir():
+        if known is None and not real.is_dir():
             continue
         parent = path.parent.resolve() if is_link else None
         if parent is not None and parent.is_relative_to(real):
@@ -119,9 +124,20 @@ def unsafe_links(root: Path, starts: list[Path]) -> list[str]:
             continue
         seen.add(real)
         try:
-            todo.extend(sorted(path.iterdir(), reverse=True))
+            with os.scandir(path) as entries:
+                children = sorted(entries, key=lambda e: e.name, reverse=True)
         except OSError:
             continue
+        for entry in children:
+            child = path / entry.name
+            try:
+                if entry.is_symlink():
+                    todo.append((child, None))  # resolved in full, as a start is
+                elif entry.is_dir(follow_symlinks=False):
+                    todo.append((child, real / entry.name))
+                # a file that is not a link: inside, as its folder is
+            except OSError:
+                todo.append((child, None))
     return sorted(set(bad))
 
 

@@ -13,7 +13,7 @@ credential cards. Nothing here reads a key or a secret value.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -89,11 +89,11 @@ class SiteContent:
         uris += [person_uri(p) for p in runbook.team.people]
         return uris
 
-    def pages(self, url_of: UrlOf) -> dict[str, str]:
-        """The Markdown of every generated page, by source URI."""
+    def pages(self, url_of: UrlOf, only: Collection[str] | None = None) -> dict[str, str]:
+        """The Markdown of every generated page (`only`: of these), by source URI."""
         return generated.generated_pages(
             self.runbook, self.today, self.settings.language, url_of, self.findings,
-            self.coverage, self.whole,
+            self.coverage, self.whole, only,
         )  # fmt: skip
 
     # data files ------------------------------------------------------------------
@@ -102,14 +102,19 @@ class SiteContent:
         """The data files' URIs, known before their content (pages link to them)."""
         return (VAULT_JSON, ICS, today_page.TODAY_JSON)
 
-    def data_files(self, url_of: UrlOf) -> dict[str, str | bytes]:
+    def data_files(
+        self, url_of: UrlOf, only: Collection[str] | None = None
+    ) -> dict[str, str | bytes]:
         """Files the pages read: the sealed parts for Reveal (never page text, so never
-        indexed), the calendar feed, and the Today page's data."""
-        vault = load_vault(self.root / self.settings.vault_file, self.settings.vault_file)
-        return {
-            VAULT_JSON: site_json(vault),
-            ICS: calendar(self.runbook, self.coverage, self.today, self.settings, self.whole),
-            today_page.TODAY_JSON: today_page.today_json(
+        indexed), the calendar feed, and the Today page's data (`only`: these of them)."""
+        out: dict[str, str | bytes] = {}
+        if only is None or VAULT_JSON in only:
+            vault = load_vault(self.root / self.settings.vault_file, self.settings.vault_file)
+            out[VAULT_JSON] = site_json(vault)
+        if only is None or ICS in only:
+            out[ICS] = calendar(self.runbook, self.coverage, self.today, self.settings, self.whole)
+        if only is None or today_page.TODAY_JSON in only:
+            out[today_page.TODAY_JSON] = today_page.today_json(
                 self.runbook, self.today, url_of, self.window
-            ),
-        }
+            )
+        return out

@@ -6,6 +6,7 @@ rendered from a template; the MkDocs adapter decides where it goes.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -26,6 +27,7 @@ from ..site_map import (
 )
 from ..templates import render
 from .common import common
+from .coverage import PAGES as COVERAGE_PAGES
 from .coverage import client_section, coverage_pages, person_section
 from .today import MAINTAINERS_PAGE, TODAY_PAGE, maintainers_page, today_page, today_widget
 
@@ -170,23 +172,36 @@ def generated_pages(
     findings: list[Finding],
     coverage: Coverage | None = None,
     known: Coverage | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, str]:
     """Every page Relève generates, by source URI (`known`: a coverage over a longer
-    period than `coverage`, so that absences past the horizon are not computed again)."""
+    period than `coverage`, so that absences past the horizon are not computed again;
+    `only`: just these URIs, for a rebuild after an edit)."""
 
-    pages = {HOME: home_page(runbook, today, lang, Links(url_of, HOME), findings, coverage)}
-    pages[TODAY_PAGE] = today_page(runbook, today, lang, Links(url_of, TODAY_PAGE))
-    pages[MAINTAINERS_PAGE] = maintainers_page(runbook, lang, Links(url_of, MAINTAINERS_PAGE),
-                                               findings, coverage)  # fmt: skip
-    if coverage is not None:
+    def wanted(uri: str) -> bool:
+        return only is None or uri in only
+
+    pages = {}
+    if wanted(HOME):
+        pages[HOME] = home_page(runbook, today, lang, Links(url_of, HOME), findings, coverage)
+    if wanted(TODAY_PAGE):
+        pages[TODAY_PAGE] = today_page(runbook, today, lang, Links(url_of, TODAY_PAGE))
+    if wanted(MAINTAINERS_PAGE):
+        pages[MAINTAINERS_PAGE] = maintainers_page(runbook, lang, Links(url_of, MAINTAINERS_PAGE),
+                                                   findings, coverage)  # fmt: skip
+    if coverage is not None and any(wanted(uri) for uri in COVERAGE_PAGES):
         pages.update(coverage_pages(runbook, coverage, lang, url_of))
     for uri in (SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX):
-        pages[uri] = index_page(runbook, uri, today, lang, Links(url_of, uri))
+        if wanted(uri):
+            pages[uri] = index_page(runbook, uri, today, lang, Links(url_of, uri))
     for service in runbook.services:
         uri = service_uri(service)
-        pages[uri] = service_page(runbook, service, lang, Links(url_of, uri))
+        if wanted(uri):
+            pages[uri] = service_page(runbook, service, lang, Links(url_of, uri))
     for person in runbook.team.people.values():
         uri = person_uri(person.id)
+        if not wanted(uri):
+            continue
         links = Links(url_of, uri)
         extra = ([person_section(runbook, coverage, person, lang, links, known)]
                  if coverage else [])  # fmt: skip

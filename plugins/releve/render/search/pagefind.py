@@ -45,9 +45,13 @@ class SearchIndexError(Exception):
     """Pagefind is missing or failed; the message says why, in Pagefind's words."""
 
 
-def build_index(site_dir: Path, language: str) -> IndexStats:
-    """Index the marked pages of `site_dir` in `language` (stemming, stop words)."""
-    out = site_dir / BUNDLE
+def build_index(site_dir: Path, language: str, staged: bool = False) -> IndexStats:
+    """Index the marked pages of `site_dir` in `language` (stemming, stop words).
+
+    `staged` (while the site is served): the index is written beside the current one and
+    put in its place when whole, so that search keeps answering meanwhile."""
+    final = site_dir / BUNDLE
+    out = site_dir / f".{BUNDLE}-next" if staged else final
     started = time.perf_counter()
     for _ in range(ATTEMPTS):
         shutil.rmtree(out, ignore_errors=True)  # no stale chunks (`--dirty`, a retry)
@@ -56,10 +60,22 @@ def build_index(site_dir: Path, language: str) -> IndexStats:
         if broken is None:
             for name in UNUSED:
                 (out / name).unlink(missing_ok=True)
+            if staged:
+                _replace(out, final)
             return IndexStats(pages=pages, seconds=time.perf_counter() - started)
     raise SearchIndexError(
         f"Pagefind wrote an incomplete index {ATTEMPTS} times ({broken}); build again"
     )
+
+
+def _replace(new: Path, final: Path) -> None:
+    """Put the folder `new` in the place of `final` (two renames; the old one removed)."""
+    old = final.with_name(f".{final.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def incomplete(out: Path) -> str | None:
