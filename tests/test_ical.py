@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar
 
@@ -64,3 +64,69 @@ def test_uids_stable_and_sequence_grows(make_runbook):
     for uid in first:
         assert first[uid]["sequence"] == again[uid]["sequence"]
         assert later[uid]["sequence"] > first[uid]["sequence"]
+
+
+# --- the feed is written directly: byte for byte what the icalendar package writes ----------
+
+
+def with_icalendar(feed) -> bytes:
+    """The same feed built with the `icalendar` package, as Relève did before."""
+    import icalendar
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", feed.prodid)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", feed.name)
+    for e in feed.events:
+        event = icalendar.Event()
+        for name, value in (("uid", e.uid), ("summary", e.summary), ("dtstart", e.start),
+                            ("dtend", e.end + timedelta(days=1)), ("dtstamp", e.stamp),
+                            ("sequence", e.sequence), ("transp", "TRANSPARENT")):  # fmt: skip
+            event.add(name, value)
+        if e.description:
+            event.add("description", e.description)
+        if e.attendee:
+            event.add("attendee", e.attendee[0], parameters={"CN": e.attendee[1]})
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+TRICKY = ["plain", "a, b; c \\ d", "line one\nline two\r\nthree\rfour", "x" * 200,
+          "é" * 80 + "\\" + "y" * 80, "Ana ^ \"Q\" O'Neil: boss, RH; n°1", "’quote’",
+          "tab\there", "carets ^^^ and \\N escapes", "€" * 40 + ",;" * 20]  # fmt: skip
+
+
+def test_the_writer_matches_icalendar_on_tricky_text():
+    from releve.render import calendar_feed as feedmod
+
+    stamp = datetime(2026, 11, 23, tzinfo=UTC)
+    cal = feedmod.Calendar("-//Relève//runbook test//EN", "Équipe — couverture, « test »")
+    for index, text in enumerate(TRICKY):
+        event = feedmod.Event(f"e{index}@releve", text, date(2026, 12, 1), date(2026, 12, 2),
+                              stamp, 2518, description=text * 3)  # fmt: skip
+        event.attendee = (f"releve:p{index}", text.replace("\n", " "))
+        cal.add_component(event)
+        cal.add_component(feedmod.Event(f"f{index}@releve", text[::-1], date(2027, 1, 1),
+                                        date(2027, 1, 1), stamp, 1))  # fmt: skip
+    assert cal.to_ical() == with_icalendar(cal)
+    assert len(Calendar.from_ical(cal.to_ical()).walk("VEVENT")) == 2 * len(TRICKY)
+
+
+def test_the_sample_feed_matches_icalendar(monkeypatch):
+    from pathlib import Path
+
+    from releve.core.settings import load_settings
+    from releve.render import calendar_feed as feedmod
+    from releve.render.site_content import SiteContent
+
+    root = Path(__file__).resolve().parent.parent
+    settings = load_settings(root)
+    site = SiteContent.load(root, settings, date(2026, 11, 23))
+    made = []
+    monkeypatch.setattr(
+        feedmod.Calendar,
+        "to_ical",
+        lambda self, real=feedmod.Calendar.to_ical: made.append(self) or real(self),
+    )
+    data = feedmod.calendar(site.runbook, site.coverage, site.today, settings, site.whole)
+    assert data == with_icalendar(made[0]) and data.count(b"BEGIN:VEVENT") > 20

@@ -44,6 +44,18 @@ def catalogue(lang: str) -> dict[str, Entry]:
 
 def t(lang: str, key: str, /, **args: Any) -> str:
     """Translate `key`; a missing key falls back to English, then to the key itself."""
+    if not args:
+        return _plain(lang, key)
+    return _translate(lang, key, args)
+
+
+@cache
+def _plain(lang: str, key: str) -> str:
+    """A message without arguments: templates ask for the same labels on every page."""
+    return _translate(lang, key, {})
+
+
+def _translate(lang: str, key: str, args: dict[str, Any]) -> str:
     from .formats import choose_plural, format_arg
 
     lang = language_of(lang)
