@@ -1,27 +1,29 @@
 """Run Pagefind over a built site and write its index into `<site>/pagefind/`.
 
-Pagefind's Python API (`pagefind.index.PagefindIndex`) drives the binary that
-ships inside the `pagefind_bin` wheel, so readers of the runbook never run a
-separate command. The whole directory is handed over in one request: the API
-answers one request at a time with a 0.1 s poll, too slow to send 2,000 pages
-one by one.
+The Pagefind binary ships inside the `pagefind_bin` wheel (found through the
+`pagefind` package, or `PAGEFIND_BINARY_PATH`), so readers of the runbook never
+install a separate command. It runs once over the whole site, as a command with
+its options on the command line, from an empty folder and without `PAGEFIND_*`
+variables, so that no configuration file or variable of the runbook's changes
+what is indexed. (Pagefind's Python API waits 0.1 s before reading each answer
+of the binary: about half a second of a build did nothing.)
 
-The API stops the binary as soon as it has answered "files written"; on a busy
-machine that has left empty files behind (seen here: an empty
-pagefind-entry.json). So the bundle is checked after every run (every file
-non-empty, every compressed file whole) and indexing runs again, up to
-ATTEMPTS times, before the build fails with one clear line.
+The bundle is checked after every run (every file non-empty, every compressed
+file whole) and indexing runs again, up to ATTEMPTS times, before the build fails
+with one clear line: an index cut short was seen on a busy machine.
 """
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import json
+import os
+import re
 import shutil
+import subprocess
+import tempfile
 import time
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,39 +103,40 @@ def incomplete(out: Path) -> str | None:
 
 
 def _index_once(site_dir: Path, out: Path, language: str) -> int:
+    """One run of the binary; the number of HTML files it read."""
+    binary = _binary()
+    command = [str(binary), "--site", str(site_dir.resolve()), "--output-path",
+               str(out.resolve()), "--force-language", language]  # fmt: skip
+    for selector in EXCLUDE_SELECTORS:
+        command += ["--exclude-selectors", selector]
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
     try:
-        return _run(asyncio.wait_for(_index(site_dir, out, language), TIMEOUT))
-    except ImportError:
-        missing = "the `pagefind` package is missing: pip install 'pagefind[bin]'"
-        raise SearchIndexError(missing) from None
-    except FileNotFoundError as err:
-        where = f" ({err.filename})" if err.filename else ""
-        missing = f"the Pagefind binary was not found{where}: pip install 'pagefind[bin]'"
-        raise SearchIndexError(missing) from None
-    except TimeoutError:
+        with tempfile.TemporaryDirectory() as empty:  # no pagefind.yml but ours (none)
+            done = subprocess.run(command, cwd=empty, env=env, capture_output=True, text=True,
+                                  timeout=TIMEOUT)  # fmt: skip
+    except subprocess.TimeoutExpired:
         raise SearchIndexError(f"Pagefind did not answer within {TIMEOUT} s") from None
-    except Exception as err:  # Pagefind reported an error
-        raise SearchIndexError(str(err) or type(err).__name__) from None
+    except OSError as err:
+        raise SearchIndexError(f"the Pagefind binary could not run ({err.strerror})") from None
+    output = f"{done.stdout}\n{done.stderr}"
+    if done.returncode != 0:
+        lines = [line.strip() for line in output.splitlines() if line.strip()]
+        raise SearchIndexError(" ".join(lines[-3:]) or f"Pagefind exited with {done.returncode}")
+    found = re.search(r"Found (\d+) files? matching", output)
+    return int(found.group(1)) if found else 0
 
 
-def _run(coroutine):
-    """Run `coroutine` to the end, in a thread of its own when the caller has an event loop."""
+def _binary() -> Path:
     try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
-async def _index(site_dir: Path, out: Path, language: str) -> int:
-    from pagefind.index import IndexConfig, PagefindIndex
-
-    config = IndexConfig(
-        force_language=language,
-        exclude_selectors=list(EXCLUDE_SELECTORS),
-        output_path=str(out),
-    )
-    async with PagefindIndex(config=config) as index:
-        result = await index.add_directory(str(site_dir))
-    return int(result.get("page_count", 0))
+        from pagefind.service import get_executable
+    except ImportError:
+        raise SearchIndexError(
+            "the `pagefind` package is missing: pip install 'pagefind[bin]'"
+        ) from None
+    binary = get_executable()
+    if binary is None or not Path(binary).exists():
+        where = f" ({binary})" if binary else ""
+        raise SearchIndexError(
+            f"the Pagefind binary was not found{where}: pip install 'pagefind[bin]'"
+        )
+    return Path(binary)
