@@ -95,6 +95,11 @@ class Server:
                 raise SystemExit("mkdocs serve did not start: see serve.log")
             time.sleep(0.5)
         self.site = next(self.tmp.glob("mkdocs_*"))
+        # The first search index is made in the background: let it finish before timing.
+        while not (self.site / "pagefind" / "pagefind-entry.json").exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("mkdocs serve wrote no search index: see serve.log")
+            time.sleep(0.5)
 
     def stop(self) -> None:
         self.proc.terminate()
