@@ -565,9 +565,7 @@ def rb009(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding
     """Everything the site publishes: pages, team.yml, docs/, vault labels and URLs."""
     pages: list = [*runbook.procedures, *runbook.clients.values()]
     for page in pages:
-        # Depends on the page's file alone: kept with it in the source cache.
-        meta = remembered(page, "rb009.meta", lambda: list(_meta_hits(page)))  # noqa: B023
-        body = remembered(page, "rb009.body", lambda: _body_hits(page.body))  # noqa: B023
+        meta, body = page_hits(page)
         for pos, kind in meta:
             yield finding("RB009", pos, f"lint.secret.{kind}")
         for line, column, kind in body:
@@ -585,6 +583,15 @@ def rb009(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding
         for text in (cred.label, cred.url or ""):
             for hit in scan_text(text):
                 yield finding("RB009", cred.pos, f"lint.secret.{hit.kind}")
+
+
+def page_hits(page: Any) -> tuple[list[tuple[Pos, str]], list[tuple[int, int, str]]]:
+    """Secrets in a page's front-matter (position, kind) and body (line, column, kind).
+
+    They depend on the page's file alone: kept with it in the source cache."""
+    meta = remembered(page, "rb009.meta", lambda: list(_meta_hits(page)))
+    body = remembered(page, "rb009.body", lambda: _body_hits(page.body))
+    return meta, body
 
 
 def _body_hits(body: str) -> list[tuple[int, int, str]]:
