@@ -165,7 +165,7 @@ def main() -> None:
             shutil.rmtree(root)
         generate(root, n)
         full_build(root)  # the source cache, as a team that builds before serving has it
-        full = full_build(root)
+        full = min(full_build(root) for _ in range(2))
         modes = [("--dirty", True)] + ([("plain", False)] if args.plain else [])
         for name, dirty in modes:
             visible, searched = rounds(root, dirty, args.repeat)

@@ -46,7 +46,7 @@ from ..model import Client, Procedure, Runbook
 from ..model.source_cache import SourceCache
 from ..model.sources import unsafe_links
 from ..render import binder as binders
-from ..render import templates
+from ..render import raw_html, templates
 from ..render.binder import publish as binder_site
 from ..render.incremental import Rebuild, rebuild
 from ..render.pages import generated as views
@@ -128,6 +128,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self.later: set[str] = set()  # data files left to the background job (serve)
         self.unchanged: set[str] = set()  # generated files made again, identical to before
         self.urls: dict[str, str] | None = None  # src_uri -> URL, once the files are known
+        self.generated: set[str] = set()  # source URIs of the pages Relève generates
+        self.stashed: dict[str, dict[str, str]] = {}  # src_uri -> raw HTML blocks (raw_html)
         self.rebuilt = (0, 0)  # (pages built again, pages) in a dirty build
 
     # configuration ---------------------------------------------------------
@@ -220,6 +222,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         # Generated pages and data files are registered first (empty), so that every link
         # between them resolves; then their content is computed.
         generated = [u for u in site.page_uris() if files.get_file_from_path(u) is None]
+        self.generated = set(generated)
         for uri in [*generated, *site.data_uris()]:
             files.append(ReleveFile.generated(config, uri, content=""))
         self._freeze_urls(files)
@@ -388,9 +391,13 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         elif isinstance(obj, Client):
             page.meta = {**page.meta, "title": str(escape(obj.name))}
         markdown, self.inline[page.file.src_uri] = mark_inline(markdown)
+        if page.file.src_uri in self.generated:
+            # Our own big HTML blocks skip Python-Markdown's HTML parser (raw_html.py).
+            markdown, self.stashed[page.file.src_uri] = raw_html.stash(markdown)
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files):
+        html = raw_html.restore(html, self.stashed.pop(page.file.src_uri, {}))
         if "title" not in page.meta and page.title:
             # A title taken from the rendered <h1> is HTML with its tags stripped: entities
             # are already there (O&#39;Neil), only a stray < or > is left to neutralise.
