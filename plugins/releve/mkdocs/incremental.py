@@ -90,17 +90,18 @@ def dest_paths(files: Files) -> set[str]:
     return {file.abs_dest_path for file in files}
 
 
-def remove_stale(site_dir: str, before: set[str], now: set[str]) -> int:
-    """Delete the output of files that were in the previous build and are gone now."""
+def remove_stale(site_dir: str, before: set[str], now: set[str]) -> list[str]:
+    """Delete the output of files that were in the previous build and are gone now; their
+    paths relative to the site."""
     top = Path(site_dir).resolve()
-    removed = 0
+    removed: list[str] = []
     for path in sorted(before - now):
         target = Path(path)
         try:
             if not (target.resolve().is_relative_to(top) and target.is_file()):
                 continue
             target.unlink()
-            removed += 1
+            removed.append(target.resolve().relative_to(top).as_posix())
             folder = target.parent.resolve()
             while folder != top and folder.is_relative_to(top) and not any(folder.iterdir()):
                 folder.rmdir()  # the page's own folder (use_directory_urls), if now empty

@@ -22,6 +22,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,7 +55,7 @@ from ..render.pages import generated as views
 from ..render.pages.coverage import ICS
 from ..render.pages.credential_cards import CredentialCards, mark_inline
 from ..render.reports.lint_report import build_log
-from ..render.search import SearchIndexError, build_index, mark_page
+from ..render.search import SearchIndexError, build_index, mark_page, search_copy
 from ..render.site_content import SiteContent
 from ..render.site_map import (
     HOME,
@@ -98,6 +100,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self.built: Built | None = None
         self.titles = Titles()
         self.background: Background | None = None
+        self.search_input: Path | None = None  # what Pagefind reads (serve: kept)
         self.previous_dests: set[str] = set()  # every file the previous build wrote
         self.deferred: set[str] = set()  # data files the background job still has to write
         self._reset()
@@ -109,6 +112,32 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
     def on_shutdown(self) -> None:
         if self.background is not None:
             self.background.stop()
+        self._drop_search_input()
+
+    def on_build_error(self, /, *, error: Exception) -> None:
+        if not self.serving:
+            self._drop_search_input()
+
+    def _prepare_search_input(self, config: MkDocsConfig, keep: bool) -> None:
+        """The folder of what Pagefind reads (`search_copy` of each marked page): kept from
+        one dirty build to the next, where pages not built again keep their copies. Under
+        `serve`, a hidden folder of the server's own temporary site (removed with it);
+        otherwise a temporary folder, removed after the build (never published)."""
+        if not self.search:
+            return
+        if keep and self.search_input is not None and self.search_input.is_dir():
+            return
+        self._drop_search_input()
+        if self.serving:
+            self.search_input = Path(config.site_dir) / ".releve-search"
+            self.search_input.mkdir(parents=True, exist_ok=True)
+        else:
+            self.search_input = Path(tempfile.mkdtemp(prefix="releve-search-"))
+
+    def _drop_search_input(self) -> None:
+        if self.search_input is not None:
+            shutil.rmtree(self.search_input, ignore_errors=True)
+            self.search_input = None
 
     def _reset(self) -> None:
         self.runbook: Runbook | None = None
@@ -210,6 +239,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         if last is not None and last.config_key != self.config_key:
             last = None  # mkdocs.yml changed: everything
         plan = rebuild(last.site if last is not None else None, site)
+        self._prepare_search_input(config, keep=last is not None)
 
         for proc in site.runbook.procedures:
             self._add_source(files, config, proc.path, proc)
@@ -456,31 +486,45 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         if target is None:
             return output
         self.search_pages += 1
-        return mark_page(output, target)
+        marked = mark_page(output, target)
+        copy = search_copy(marked)
+        if copy is not None and self.search_input is not None:
+            # What Pagefind reads of the page, in a folder laid out like the site.
+            path = self.search_input / page.file.dest_uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(copy, encoding="utf-8")
+        return marked
 
     def _index_search(self, config: MkDocsConfig) -> None:
         _ = Translator(self.settings.language)
         try:
             stats = build_index(Path(config.site_dir), self.settings.language,
-                                staged=self.serving)  # fmt: skip
+                                staged=self.serving, pages=self.search_input)  # fmt: skip
         except SearchIndexError as err:
             raise PluginError(_("build.search_failed", reason=str(err))) from None
         log.info(_("build.search_written", pages=self.search_pages, seconds=f"{stats.seconds:.1f}"))
 
     def on_post_build(self, /, *, config: MkDocsConfig) -> None:
-        removed = 0
+        removed: list[str] = []
         if self.dirty and self.built is not None and self.files is not None:
             now = dest_paths(self.files)
             before = self.previous_dests
-            removed = remove_stale(config.site_dir, before, now) if before else 0
-            self.built.dests = self.previous_dests = now
+            removed = remove_stale(config.site_dir, before, now) if before else []
+            self.previous_dests = now
+            for path in removed:  # nor in what search reads
+                if self.search_input is not None:
+                    (self.search_input / path).unlink(missing_ok=True)
         # A search index is needed when pages were marked (Pagefind would index every page,
         # noise included, on a site without marks) or when pages went away.
-        index = self.search and (self.search_pages > 0 or removed > 0)
+        index = self.search and (self.search_pages > 0 or bool(removed))
         if self.serving:
             self._after_serve_build(config, index)
-        elif index:
-            self._index_search(config)
+        else:
+            try:
+                if index:
+                    self._index_search(config)
+            finally:
+                self._drop_search_input()
         self._log_rebuilt()
         if not self.settings.binder or self.runbook is None:
             return

@@ -4,7 +4,17 @@
 runs Pagefind over the built site. Neither imports MkDocs.
 """
 
-from .marks import CLIENT, KINDS, PAGE, PERSON, PROCEDURE, SERVICE, SearchPage, mark_page
+from .marks import (
+    CLIENT,
+    KINDS,
+    PAGE,
+    PERSON,
+    PROCEDURE,
+    SERVICE,
+    SearchPage,
+    mark_page,
+    search_copy,
+)
 from .pagefind import IndexStats, SearchIndexError, build_index
 
 __all__ = [
@@ -19,4 +29,5 @@ __all__ = [
     "SearchPage",
     "build_index",
     "mark_page",
+    "search_copy",
 ]
