@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sample_site import sample_site
@@ -126,3 +127,81 @@ def test_a_list_right_after_a_sentence_is_glued(make_runbook):
              if f.code == "RB020"]  # fmt: skip
     lines = path.read_text(encoding="utf-8").splitlines()
     assert [lines[f.line - 1] for f in found] == ["- open the inbox", "- sort it"]
+
+
+# --- the line-level filter: only pages where a list line can be glued are rendered -------
+
+LIST_CONFIGS = [{}, {"mdx_truly_sane_lists": {}}, {"mdx_truly_sane_lists": {"nested_indent": 3}},
+                {"mdx_truly_sane_lists": {"nested_indent": 4}}]  # fmt: skip
+ITEMS = ["1. step", "2. next", "10. ten", "- dash", "* star", "+ plus", "1) paren", "- [ ] task",
+         "-\ttab", "1.\ttab", "  - two", " - one", "   - three", "    - four", "  1. two",
+         "   1. three", "> - quoted", "- - -", "* * *", "-  spaced", "1.  spaced", "- # hash",
+         "1. <b>x</b>", "\t- tab item", " 1. one", "2026. year"]  # fmt: skip
+OTHER = ["text", "   continued", "  cont", " one", "cont at margin", "| a | b |", "|---|---|",
+         "---", "===", "# Heading", "#tag", "## H", "<div>x</div>", "<div markdown>", "</div>",
+         "<!-- c -->", "!!! note", "??? tip", "???+ tip", "    indented body", "```", "~~~",
+         "```yaml", "`code span", "span end`", "[x]: http://e.x", "{: .cls }", ": def", "\u00a0",
+         "  ", "", "", "> quote", "\tindented tab", "***bold***", "- ", "-", "1.", "a | b",
+         "--- | ---", "    ```", "<p>", "\\- escaped", "_ _ _", "  ---", "\x02", "\x0c", "#",
+         "<", "!!!", "\u2003", "\x03"]  # fmt: skip
+
+
+def random_body(rng) -> str:
+    lines = []
+    for _ in range(rng.randint(2, 9)):
+        roll = rng.random()
+        if roll < 0.45:  # mostly plain steps, so that many bodies pass the filter
+            lines.append(rng.choice(ITEMS[:3] if rng.random() < 0.5 else ITEMS))
+        else:
+            lines.append("" if roll < 0.6 else rng.choice(OTHER))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("extensions", LIST_CONFIGS, ids=["plain", "sane", "sane3", "sane4"])
+def test_the_filter_never_skips_a_body_with_a_glued_line(extensions):
+    """Random bodies of tricky lines: every body the filter lets through renders without a
+    glued line, under every list configuration (the filter is sound, not a heuristic)."""
+    import random
+
+    from releve.core.settings import Settings
+    from releve.lint.rules.lists import _renderer, could_glue, glued_lines
+
+    md, collect = _renderer(Settings(markdown_extensions=extensions))
+    rng = random.Random(20261123)
+    skipped = glued_seen = 0
+    for _ in range(4000):
+        body = random_body(rng)
+        if could_glue(body):
+            glued_seen += bool(glued_lines(body, md, collect)) if rng.random() < 0.03 else 0
+            continue
+        skipped += 1
+        assert glued_lines(body, md, collect) == [], repr(body)
+    assert skipped > 600 and glued_seen > 5  # both sides were exercised
+
+
+def rb020_findings(root, monkeypatch=None, render_all=False):
+    from releve.lint.rules import lists
+
+    if render_all:
+        monkeypatch.setattr(lists, "could_glue", lambda body: True)
+    return [f for f in lint_runbook(load_runbook(root), date(2026, 11, 23)) if f.code == "RB020"]
+
+
+def test_the_filter_finds_what_rendering_every_page_finds(sample_copy, tmp_path, monkeypatch):
+    """The sample (with its glued steps put back) and a generated runbook: the same RB020
+    findings with the filter as when every page is rendered (benchmarks/rb020_check.py
+    does the same on 2,000 procedures)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    page = sample_copy / "procedures/passation/accueil-nouveau-client.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("\n\n4. Pour chaque", "\n4. Pour chaque"), encoding="utf-8")
+    generated = generate(tmp_path / "generated", 150)
+    for root in (sample_copy, generated):
+        filtered = rb020_findings(root)
+        with monkeypatch.context() as patch:
+            assert rb020_findings(root, patch, render_all=True) == filtered
+    assert rb020_findings(sample_copy)  # the glued steps are found

@@ -17,6 +17,7 @@ from ..core.settings import load_settings
 from ..i18n import t
 from ..lint import lint_runbook
 from ..model import load_runbook
+from ..model.source_cache import SourceCache
 from ..render.reports.lint_report import FORMATS
 from .common import EXIT_FINDINGS, EXIT_OK, CommandError, add_root, add_today, root_of, today_of
 
@@ -54,9 +55,11 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(root)
     if not (root / "mkdocs.yml").is_file() and not (root / settings.team_file).is_file():
         raise CommandError(f"{args.root}: {t(settings.language, 'lint.not_runbook')}")
-    runbook = load_runbook(root, settings)
+    cache = SourceCache.open(root)  # warm in a pre-commit hook: only edited files are read
+    runbook = load_runbook(root, settings, cache)
     findings = lint_runbook(runbook, day, settings)
     output = FORMATS[args.format](findings, settings.language, prefix=repo_prefix(root))
     sys.stdout.write(output)
     sys.stdout.flush()
+    cache.save()  # with the facts the rules remembered
     return EXIT_FINDINGS if any(f.severity == ERROR for f in findings) else EXIT_OK

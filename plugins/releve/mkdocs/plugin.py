@@ -41,6 +41,7 @@ from ..core.settings import Settings
 from ..coverage.compute import Coverage
 from ..i18n import Translator, language_of
 from ..model import Client, Procedure, Runbook
+from ..model.source_cache import SourceCache
 from ..model.sources import hidden_part, unsafe_links
 from ..records.history import History
 from ..render import binder as binders
@@ -161,7 +162,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Load the model once (`SiteContent`), then add its sources, assets, generated
         pages and data files to MkDocs' collection."""
-        self.site = site = SiteContent.load(self.root, self.settings, self.today)
+        cache = SourceCache.open(self.root)
+        self.site = site = SiteContent.load(self.root, self.settings, self.today, cache)
         self.runbook, self.findings = site.runbook, site.findings
         self.coverage, self.cards = site.coverage, site.cards
         count = len(site.runbook.procedures)

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core.days import FIRST_DAY, LAST_DAY
 from ..core.findings import Finding
-from .types import Pos
+from .types import Pos, Positions
 
 # Ids name files and URLs (people/ID.md, binders/client-ID.pdf), ICS UIDs and anchors:
 # `\Z`, not `$`, so that a trailing newline never passes; a length that fits a file name.
@@ -81,14 +81,13 @@ class Fields:
         line, column = self.positions.get(full, self.origin)
         return Pos(self.path, line, column)
 
-    def all_positions(self) -> dict[str, Pos]:
+    def all_positions(self) -> Positions:
         """Positions of every key and item below this mapping, relative to it."""
-        start = f"{self.prefix}." if self.prefix else ""
-        return {
-            k[len(start) :]: Pos(self.path, *v)
-            for k, v in self.positions.items()
-            if k.startswith(start) and k != self.prefix
-        }
+        if not self.prefix:
+            return Positions(self.path, dict(self.positions))
+        start = f"{self.prefix}."
+        return Positions(self.path, {k[len(start) :]: v for k, v in self.positions.items()
+                                     if k.startswith(start)})  # fmt: skip
 
     def sub(self, key: str, data: Any) -> Fields:
         full = f"{self.prefix}.{key}" if self.prefix else key

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from ..core.findings import Finding, has_control, printable, sort_findings
 from ..core.settings import Settings, load_settings
@@ -10,6 +12,7 @@ from .clients import parse_client
 from .credentials import credentials_of, load_vault
 from .procedures import parse_procedure
 from .records import parse_records
+from .source_cache import SourceCache
 from .sources import rel
 from .team import parse_team
 from .types import Procedure, Record, Runbook
@@ -39,8 +42,37 @@ def _drills_from_records(procedures: list[Procedure], records: list[Record]) -> 
             proc.drilled = record.date
 
 
-def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
-    """Parse team, clients, procedures, vault metadata and records; problems become findings."""
+T = TypeVar("T")
+
+
+def _parse(
+    parse: Callable[[Path, Path, list[Finding]], T],
+    kind: str,
+    root: Path,
+    path: Path,
+    findings: list[Finding],
+    cache: SourceCache | None,
+) -> T:
+    """One file's parse, from `cache` while the file is unchanged."""
+    if cache is None:
+        return parse(root, path, findings)
+
+    def fresh() -> tuple[T, list[Finding]]:
+        own: list[Finding] = []
+        return parse(root, path, own), own
+
+    value, own = cache.parsed(kind, path, fresh)
+    findings.extend(own)
+    return value
+
+
+def load_runbook(
+    root: Path | str, settings: Settings | None = None, cache: SourceCache | None = None
+) -> Runbook:
+    """Parse team, clients, procedures, vault metadata and records; problems become findings.
+
+    With a `cache` (`SourceCache.open(root)`), procedures and clients unchanged since
+    the cache was written are not parsed again."""
     root = Path(root).absolute()
     settings = settings or load_settings(root)
     findings: list[Finding] = []
@@ -48,7 +80,7 @@ def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
 
     clients = {}
     for path in _markdown_files(root, root / settings.clients_dir, findings):
-        client = parse_client(root, path, findings)
+        client = _parse(parse_client, "client", root, path, findings, cache)
         if client is None:
             continue
         if client.id in clients:
@@ -62,7 +94,7 @@ def load_runbook(root: Path | str, settings: Settings | None = None) -> Runbook:
     procedures = []
     seen: dict[str, str] = {}
     for path in _markdown_files(root, root / settings.procedures_dir, findings):
-        proc = parse_procedure(root, path, findings)
+        proc = _parse(parse_procedure, "procedure", root, path, findings, cache)
         if proc is None:
             continue
         if proc.id in seen:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .source_cache import remembered
 from .types import Client, Pos, Procedure
 
 CRED_REF = re.compile(r"\[\[cred:([^\]\s]*)\]\]")
@@ -69,7 +70,13 @@ def find_refs(markdown: str) -> list[InlineRef]:
 
 
 def inline_references(page: Procedure | Client) -> list[tuple[str, Pos]]:
-    """`[[cred:ID]]` in a page's body outside code, with the file position of each."""
+    """`[[cred:ID]]` in a page's body outside code, with the file position of each.
+    Read by several rules and views: found once per file (`remembered`, kept in the
+    source cache)."""
+    return remembered(page, "refs.inline", lambda: _inline_references(page))
+
+
+def _inline_references(page: Procedure | Client) -> list[tuple[str, Pos]]:
     return [
         (ref.id, Pos(page.path, page.body_line + ref.line, ref.column))
         for ref in find_refs(page.body)

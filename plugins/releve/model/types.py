@@ -6,7 +6,7 @@ build warnings and CLI errors can name the file and line a user must edit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -27,6 +27,40 @@ class Pos:
     path: str
     line: int = 1
     column: int = 1
+
+
+class Positions(Mapping[str, Pos]):
+    """Where each front-matter key and list item of one file is: `Pos` made on demand.
+
+    A page has dozens of positions and a run reads a few of them (where a finding
+    points); keeping (line, column) pairs makes parsing, and reading a page back from
+    the source cache (`model/source_cache.py`), several times cheaper.
+    """
+
+    __slots__ = ("_raw", "path")
+
+    def __init__(self, path: str, raw: dict[str, tuple[int, int]]) -> None:
+        self.path = path
+        self._raw = raw
+
+    def __getitem__(self, key: str) -> Pos:
+        line, column = self._raw[key]
+        return Pos(self.path, line, column)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return f"Positions({self.path!r}, {self._raw!r})"
+
+    def __reduce__(self) -> tuple:
+        return (Positions, (self.path, self._raw))
 
 
 @dataclass
@@ -143,8 +177,11 @@ class Client:
     contract: Contract = field(default_factory=Contract)
     absence_messages: dict[str, str] = field(default_factory=dict)
     meta: dict[str, object] = field(default_factory=dict)
-    positions: dict[str, Pos] = field(default_factory=dict)
+    positions: Mapping[str, Pos] = field(default_factory=dict)
     unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
+    # Facts rules derived from this file alone, kept with it in the source cache
+    # (`source_cache.remembered`): not part of what the page is.
+    facts: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def path(self) -> str:
@@ -180,8 +217,11 @@ class Procedure:
     drilled: date | None = None
     tags: list[str] = field(default_factory=list)
     meta: dict[str, object] = field(default_factory=dict)
-    positions: dict[str, Pos] = field(default_factory=dict)
+    positions: Mapping[str, Pos] = field(default_factory=dict)
     unknown_keys: list[tuple[str, Pos]] = field(default_factory=list)
+    # Facts rules derived from this file alone, kept with it in the source cache
+    # (`source_cache.remembered`): not part of what the page is.
+    facts: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def path(self) -> str:

@@ -5,7 +5,8 @@ which pages and data files to add, hands over a `url_of` that knows MkDocs'
 URLs, and puts the results into MkDocs' file collection. Another engine (a
 post-build step, a Zensical port) could drive the same object.
 
-Computed once per build: the model, the lint, one coverage over the union of
+Computed once per build: the model (from the source cache where files did not
+change), the lint, one coverage over the union of
 the horizon and the Today page's window (both views read slices of it), the
 credential cards. Nothing here reads a key or a secret value.
 """
@@ -23,6 +24,7 @@ from ..core.settings import Settings
 from ..coverage.compute import Coverage, compute, horizon_end
 from ..lint import lint_runbook
 from ..model import Runbook, load_runbook
+from ..model.source_cache import SourceCache
 from ..records.history import History
 from ..vault import Vault, site_json
 from ..vault import load as load_vault
@@ -51,9 +53,15 @@ class SiteContent:
     history: History  # the records up to today, indexed once: headers, pages, today.json
 
     @classmethod
-    def load(cls, root: Path, settings: Settings, today: date) -> SiteContent:
-        runbook = load_runbook(root, settings)
+    def load(
+        cls, root: Path, settings: Settings, today: date, cache: SourceCache | None = None
+    ) -> SiteContent:
+        """`cache`: the runbook's source cache; files unchanged since it was written are
+        not parsed again, and it is saved once the lint has run (with what rules found)."""
+        runbook = load_runbook(root, settings, cache)
         findings = lint_runbook(runbook, today, settings)
+        if cache is not None:
+            cache.save()
         horizon = (today, horizon_end(today, settings.horizon))
         window = today_page.window(today)
         whole = compute(runbook, min(horizon[0], window[0]), max(horizon[1], window[1]))

@@ -1,0 +1,264 @@
+"""Parsed sources kept between runs, so that `releve lint` in a pre-commit hook (and the
+build) reads again only the files that changed.
+
+The cache lives in `<runbook>/.releve-cache/sources.pickle` (the folder holds its own
+`.gitignore`, so it is never committed even where the runbook's `.gitignore` does not
+list it). Each entry is one source file's parse (a `Procedure` or `Client` and the
+findings its parse gave) plus the facts rules remembered about that page
+(`remembered`), keyed by the file's path and what `os.lstat` says of it: size,
+mtime_ns, ctime_ns, inode and device.
+
+Never stale:
+
+- an edit changes mtime and ctime; a file swapped in with the same mtime has another
+  size, inode or ctime (ctime cannot be set back by `touch` or `os.utime`);
+- a file changed within `RACY_NS` of the moment it was read is not kept, as two
+  writes inside one tick of the file system's clock would share the same times;
+- symbolic links and other non-regular files are parsed every time;
+- the whole cache belongs to one Relève: its version, a fingerprint of its own source
+  files, the Python version and the runbook's absolute path; any difference empties it.
+
+Never a traceback: an unreadable, corrupt, foreign or unwritable cache is ignored, and
+a save that fails leaves the previous one (writes are atomic). Only Relève's model
+classes, dates and paths can come out of the file: a crafted cache cannot run code.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import pickle
+import stat
+import sys
+import time
+from collections.abc import Callable
+from functools import cache
+from importlib import import_module
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..core.atomic import write_atomic
+from ..core.cache import CACHE_DIR, cache_folder
+
+SOURCES = "sources.pickle"
+FORMAT = 1
+RACY_NS = 3_000_000_000  # FAT keeps times to 2 s; Linux ticks in milliseconds
+PACKAGE = Path(__file__).resolve().parent.parent
+
+Stamp = tuple[int, int, int, int, int]
+T = TypeVar("T")
+
+
+class _Miss:
+    pass
+
+
+MISS: Any = _Miss()  # a parse may be None (an unreadable file): misses are this
+
+
+def stamp_of(path: Path) -> Stamp | None:
+    """What identifies a file's content without reading it; None for links and non-files."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+# Libraries whose upgrade may change a parse or a remembered fact (YAML, list rendering).
+LIBRARIES = ("_ruamel_yaml", "ruamel.yaml", "markdown", "pymdownx", "mdx_truly_sane_lists")
+
+
+@cache
+def _code_fingerprint() -> tuple[tuple[str, int, int], ...]:
+    """Relève's own modules and the libraries it parses with (name, size, mtime): an
+    edited parser empties the cache even when the version number stayed the same (a
+    development checkout), and so does a library upgrade."""
+    out = []
+    for folder, _dirs, names in os.walk(PACKAGE):
+        for name in names:
+            if name.endswith(".py"):
+                out.append(_file_print(os.path.join(folder, name), PACKAGE))
+    for module in LIBRARIES:
+        try:
+            spec = find_spec(module)
+        except (ImportError, ValueError):
+            spec = None
+        out.append(_file_print(spec.origin, "") if spec and spec.origin else (module, -1, -1))
+    return tuple(sorted(out))
+
+
+def _file_print(path: str, base: Path | str) -> tuple[str, int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (path, -1, -1)
+    return (os.path.relpath(path, base) if base else path, st.st_size, st.st_mtime_ns)
+
+
+def signature(root: Path) -> tuple:
+    """What a cache must have been written by to be read."""
+    from .. import __version__  # read at each call: a version change must be seen
+
+    return (FORMAT, __version__, _code_fingerprint(), sys.version_info[:2], str(root))
+
+
+# Unpickling: only these, and classes of Relève's model (a crafted file cannot call
+# anything else).
+_ALLOWED = {
+    ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "complex"),
+    ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"),
+    ("datetime", "timedelta"), ("datetime", "timezone"),
+    ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"), ("pathlib", "Path"),
+}  # fmt: skip
+_MODULES = ("releve.model.", "releve.core.findings")
+
+
+@cache
+def _allowed(module: str, name: str) -> Any:
+    if (module, name) in _ALLOWED:
+        return getattr(import_module(module), name)
+    if module.startswith(_MODULES):
+        found = getattr(import_module(module), name, None)
+        if isinstance(found, type) and found.__module__ == module:
+            return found
+    return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        found = _allowed(module, name)
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+        return found
+
+
+def _loads(data: bytes) -> Any:
+    return _Unpickler(io.BytesIO(data)).load()
+
+
+def _dumps(value: Any) -> bytes:
+    """A parse as stored: its page without its path (the entry's own) and without facts
+    (kept beside it, as they grow after the parse)."""
+    page = _page_of(value)
+    if page is not None:
+        page = copy.copy(page)
+        page.facts = {}
+        if getattr(page, "source", None) is not None:
+            page.source = None
+        value = (page, *value[1:]) if isinstance(value, tuple) else page
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class SourceCache:
+    """Parses of source files by file identity; see the module's docstring."""
+
+    def __init__(self, root: Path, entries: dict[str, tuple] | None = None) -> None:
+        self.root = root
+        self._entries: dict[str, tuple[Stamp, bytes, dict]] = entries or {}
+        self._live: dict[str, tuple[Stamp, bytes, Any]] = {}  # key -> (stamp, blob, page)
+        self._dirty = False
+        self.hits = 0
+        self.misses = 0
+
+    # opening and saving ----------------------------------------------------------
+    @classmethod
+    def open(cls, root: Path | str) -> SourceCache:
+        """The cache of `root`, or an empty one when there is none or it cannot be read."""
+        root = Path(root).absolute()
+        try:
+            data = (root / CACHE_DIR / SOURCES).read_bytes()
+            saved = _loads(data)
+            if (
+                isinstance(saved, dict)
+                and saved.get("signature") == signature(root)
+                and isinstance(saved.get("entries"), dict)
+            ):
+                return cls(root, saved["entries"])
+        except Exception:  # any unreadable cache is no cache
+            pass
+        return cls(root)
+
+    def save(self) -> None:
+        """Write what this run parsed and remembered (entries of files no longer read are
+        dropped); silently nothing when the folder cannot be written."""
+        entries: dict[str, tuple[Stamp, bytes, dict]] = {}
+        for key, (stamp, blob, page) in self._live.items():
+            facts = dict(getattr(page, "facts", None) or {})
+            old = self._entries.get(key)
+            if old is None or old[0] != stamp or old[2] != facts:
+                self._dirty = True
+            entries[key] = (stamp, blob, facts)
+        if not self._dirty and entries.keys() == self._entries.keys():
+            return
+        try:
+            data = pickle.dumps(
+                {"signature": signature(self.root), "entries": entries},
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+            write_atomic(cache_folder(self.root) / SOURCES, data)
+        except Exception:  # a read-only checkout, a full disk: no cache
+            return
+        self._entries, self._dirty = entries, False
+
+    # reading and storing -----------------------------------------------------------
+    def parsed(self, kind: str, path: Path, parse: Callable[[], T]) -> T:
+        """`parse()` of the file at `path`, or its cached result while the file is the same.
+
+        `parse` must depend on nothing but the file (and Relève itself)."""
+        try:
+            key = f"{kind}:{path.relative_to(self.root).as_posix()}"
+        except ValueError:
+            key = f"{kind}:{path}"
+        before = stamp_of(path)
+        entry = self._entries.get(key)
+        if before is not None and entry is not None and entry[0] == before:
+            try:
+                value = _loads(entry[1])
+            except Exception:  # an entry that cannot be read is parsed again
+                value = MISS
+            if value is not MISS:
+                self.hits += 1
+                page = _page_of(value)
+                if page is not None:
+                    page.facts = dict(entry[2]) if isinstance(entry[2], dict) else {}
+                    if hasattr(page, "source"):
+                        page.source = path
+                self._live[key] = (before, entry[1], page)
+                return value
+        self.misses += 1
+        value = parse()
+        if before is not None and not _racy(before) and stamp_of(path) == before:
+            try:
+                blob = _dumps(value)
+            except Exception:  # something unpicklable: parsed each time
+                return value
+            self._live[key] = (before, blob, _page_of(value))
+            self._dirty = True
+        return value
+
+
+def _page_of(value: Any) -> Any:
+    """The page in a cached value (`(page, findings)`), which may carry remembered facts."""
+    page = value[0] if isinstance(value, tuple) and value else value
+    return page if hasattr(page, "facts") else None
+
+
+def _racy(stamp: Stamp) -> bool:
+    """Changed so recently that another write could still come with the same times."""
+    now = time.time_ns()
+    return stamp[1] > now - RACY_NS or stamp[2] > now - RACY_NS
+
+
+def remembered(page: Any, key: str, compute: Callable[[], T]) -> T:
+    """A fact about a page that depends only on its file (and Relève): computed once,
+    kept with the page in the source cache. `key` names the fact and anything else it
+    depends on (a setting)."""
+    facts = page.facts
+    if key not in facts:
+        facts[key] = compute()
+    return facts[key]
