@@ -230,3 +230,33 @@ def test_releve_lint_writes_and_reads_its_cache(runbook):
     assert first.stdout == second.stdout and "RB009" in second.stdout
     assert second.stderr == ""
     assert (runbook.root / CACHE_DIR / SOURCES).stat().st_mtime_ns == saved.st_mtime_ns
+
+
+def test_a_long_first_run_shared_with_another_process_gives_the_same(tmp_path):
+    """`releve lint` parses half of many files (and finds what rules keep) in a forked
+    process: the same pages, findings and facts as one process, and a cache that hits."""
+    import sys
+    from functools import partial
+
+    from releve.core.settings import load_settings
+    from releve.lint.engine import prime
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    root = generate(tmp_path / "big", source_cache.PARALLEL_FROM + 20)
+    settings = load_settings(root)
+    runs = []
+    for workers in (1, 2):
+        cache = SourceCache(root)
+        runbook = load_runbook(root, settings, cache, then=partial(prime, settings),
+                               workers=workers)  # fmt: skip
+        runs.append((runbook, [p.facts for p in runbook.procedures], cache))
+    (one, facts_one, _), (two, facts_two, cache) = runs
+    assert two.procedures == one.procedures and two.findings == one.findings
+    assert facts_two == facts_one and all(facts_two)
+    assert all(p.source.is_file() for p in two.procedures)
+    cache.save()
+    again = SourceCache.open(root)
+    load_runbook(root, settings, again)
+    assert again.misses == 0 and again.hits == len(two.procedures) + len(two.clients)

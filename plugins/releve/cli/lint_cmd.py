@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
 from ..core.findings import ERROR
 from ..core.settings import load_settings
 from ..i18n import t
 from ..lint import lint_runbook
+from ..lint.engine import prime
 from ..model import load_runbook
 from ..model.source_cache import SourceCache
 from ..render.reports.lint_report import FORMATS
@@ -56,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     if not (root / "mkdocs.yml").is_file() and not (root / settings.team_file).is_file():
         raise CommandError(f"{args.root}: {t(settings.language, 'lint.not_runbook')}")
     cache = SourceCache.open(root)  # warm in a pre-commit hook: only edited files are read
-    runbook = load_runbook(root, settings, cache)
+    # A first run shares the parsing, and what rules find in each page, with another core.
+    runbook = load_runbook(root, settings, cache, then=partial(prime, settings), workers=2)
     findings = lint_runbook(runbook, day, settings)
     output = FORMATS[args.format](findings, settings.language, prefix=repo_prefix(root))
     sys.stdout.write(output)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 from babel import Locale
@@ -69,6 +69,11 @@ def format_day(value: date | None, lang: str, form: str = "long") -> str:
         value = value.date()
     if form == "iso":
         return value.isoformat()
+    return _format_day(value, lang, form)
+
+
+@lru_cache(maxsize=16384)  # the same days are written again and again (Babel is slow)
+def _format_day(value: date, lang: str, form: str) -> str:
     loc = locale(lang)
     if form in ("long", "full", "medium"):
         text = format_date(value, form, locale=loc)

@@ -8,16 +8,17 @@ from datetime import date
 from ..codeowners import rb015
 from ..core.findings import Finding, sort_findings
 from ..core.settings import LIMITS, Settings
-from ..model import Runbook
+from ..model import Procedure, Runbook
+from ..model.refs import inline_references
 from .codes import DEFAULT_SEVERITY, LEVELS
 from .ignore import NEVER_SILENCED, apply_ignores, ignored_codes
 from .rules import content as rules
 from .rules.coverage import rb013, rb017
 from .rules.links import rb025_missing_file
-from .rules.lists import rb020_broken_list
+from .rules.lists import glued_at, rb020_broken_list
 from .rules.names import rb027
 from .rules.records import rb021_bad_record, rb022_backup_never_did_it
-from .rules.secrets import rb009, scan_text
+from .rules.secrets import page_hits, rb009, scan_text
 from .rules.starting import rb023_example, rb024_placeholder
 from .rules.vault import rb018, rb026
 
@@ -81,6 +82,16 @@ def redacted(finding: Finding) -> Finding:
         return finding
     args = {k: ("[…]" if k in secret else v) for k, v in finding.args.items()}
     return replace(finding, args=args)
+
+
+def prime(settings: Settings, page: object) -> None:
+    """Compute what the rules find in one page alone (secrets, glued list lines, inline
+    credential references), kept with it in the source cache: `releve lint` has it done
+    as each page is parsed, in the process that parses it."""
+    page_hits(page)
+    glued_at(page, sane(settings))
+    if isinstance(page, Procedure):
+        inline_references(page)
 
 
 def lint_runbook(runbook: Runbook, today: date, settings: Settings | None = None) -> list[Finding]:

@@ -13,7 +13,7 @@ from .credentials import credentials_of, load_vault
 from .procedures import parse_procedure
 from .records import parse_records
 from .source_cache import SourceCache
-from .sources import rel
+from .sources import forget_folders, rel
 from .team import parse_team
 from .types import Procedure, Record, Runbook
 
@@ -36,6 +36,8 @@ def _markdown_files(root: Path, folder: Path, findings: list[Finding]) -> list[P
 def _drills_from_records(procedures: list[Procedure], records: list[Record]) -> None:
     """A `drill` record by a backup is the procedure's latest drill (`Procedure.drilled`)."""
     by_proc = {p.id: p for p in procedures}
+    for proc in procedures:  # a page reused from the last load must not keep its old drill
+        proc.drilled = None
     for record in records:  # in date order: the last one wins
         proc = by_proc.get(record.procedure)
         if proc is not None and record.status == "drill" and record.by in proc.backup:
@@ -45,42 +47,48 @@ def _drills_from_records(procedures: list[Procedure], records: list[Record]) -> 
 T = TypeVar("T")
 
 
-def _parse(
+def _parse_files(
     parse: Callable[[Path, Path, list[Finding]], T],
     kind: str,
     root: Path,
-    path: Path,
-    findings: list[Finding],
+    paths: list[Path],
     cache: SourceCache | None,
-) -> T:
-    """One file's parse, from `cache` while the file is unchanged."""
+    then: Callable[[T], None] | None,
+    workers: int,
+) -> list[tuple[T, list[Finding]]]:
+    """Each file's parse and its findings, in order; from `cache` while a file is unchanged."""
     if cache is None:
-        return parse(root, path, findings)
-
-    def fresh() -> tuple[T, list[Finding]]:
-        own: list[Finding] = []
-        return parse(root, path, own), own
-
-    value, own = cache.parsed(kind, path, fresh)
-    findings.extend(own)
-    return value
+        out = []
+        for path in paths:
+            own: list[Finding] = []
+            out.append((parse(root, path, own), own))
+        return out
+    return cache.parse_all(kind, paths, parse, root, then, workers)
 
 
 def load_runbook(
-    root: Path | str, settings: Settings | None = None, cache: SourceCache | None = None
+    root: Path | str,
+    settings: Settings | None = None,
+    cache: SourceCache | None = None,
+    then: Callable[[object], None] | None = None,
+    workers: int = 1,
 ) -> Runbook:
     """Parse team, clients, procedures, vault metadata and records; problems become findings.
 
     With a `cache` (`SourceCache.open(root)`), procedures and clients unchanged since
-    the cache was written are not parsed again."""
+    the cache was written are not parsed again; `then(page)` runs on each page parsed
+    (the lint computes the facts it keeps in the cache), and with `workers` > 1 a long
+    list of files to parse is shared with a forked process (`SourceCache.parse_all`)."""
     root = Path(root).absolute()
+    forget_folders()  # folders may have become links since the last load (serve)
     settings = settings or load_settings(root)
     findings: list[Finding] = []
     team = parse_team(root, root / settings.team_file, findings)
 
     clients = {}
-    for path in _markdown_files(root, root / settings.clients_dir, findings):
-        client = _parse(parse_client, "client", root, path, findings, cache)
+    paths = _markdown_files(root, root / settings.clients_dir, findings)
+    for client, own in _parse_files(parse_client, "client", root, paths, cache, then, 1):
+        findings.extend(own)
         if client is None:
             continue
         if client.id in clients:
@@ -93,8 +101,10 @@ def load_runbook(
 
     procedures = []
     seen: dict[str, str] = {}
-    for path in _markdown_files(root, root / settings.procedures_dir, findings):
-        proc = _parse(parse_procedure, "procedure", root, path, findings, cache)
+    paths = _markdown_files(root, root / settings.procedures_dir, findings)
+    parsed = _parse_files(parse_procedure, "procedure", root, paths, cache, then, workers)
+    for proc, own in parsed:
+        findings.extend(own)
         if proc is None:
             continue
         if proc.id in seen:

@@ -160,10 +160,19 @@ class SourceCache:
     def __init__(self, root: Path, entries: dict[str, tuple] | None = None) -> None:
         self.root = root
         self._entries: dict[str, tuple[Stamp, bytes, dict]] = entries or {}
-        self._live: dict[str, tuple[Stamp, bytes, Any]] = {}  # key -> (stamp, blob, page)
+        # key -> (stamp, blob, page, value) of the files read in this run; `_memory`: those of
+        # the previous run in the same process (`begin`), handed back as they are.
+        self._live: dict[str, tuple[Stamp, bytes, Any, Any]] = {}
+        self._memory: dict[str, tuple[Stamp, bytes, Any, Any]] = {}
         self._dirty = False
         self.hits = 0
         self.misses = 0
+
+    def begin(self) -> None:
+        """Start another run in the same process (`mkdocs serve` rebuilding): the objects of
+        the previous run are reused as they are for files that did not change."""
+        self._memory, self._live = self._live, {}
+        self.hits = self.misses = 0
 
     # opening and saving ----------------------------------------------------------
     @classmethod
@@ -187,7 +196,7 @@ class SourceCache:
         """Write what this run parsed and remembered (entries of files no longer read are
         dropped); silently nothing when the folder cannot be written."""
         entries: dict[str, tuple[Stamp, bytes, dict]] = {}
-        for key, (stamp, blob, page) in self._live.items():
+        for key, (stamp, blob, page, _value) in self._live.items():
             facts = dict(getattr(page, "facts", None) or {})
             old = self._entries.get(key)
             if old is None or old[0] != stamp or old[2] != facts:
@@ -206,40 +215,152 @@ class SourceCache:
         self._entries, self._dirty = entries, False
 
     # reading and storing -----------------------------------------------------------
-    def parsed(self, kind: str, path: Path, parse: Callable[[], T]) -> T:
-        """`parse()` of the file at `path`, or its cached result while the file is the same.
+    def parse_all(
+        self,
+        kind: str,
+        paths: list[Path],
+        parse: Callable[[Path, Path, list], Any],
+        root: Path,
+        then: Callable[[Any], None] | None = None,
+        workers: int = 1,
+    ) -> list[tuple[Any, list]]:
+        """`(parse(root, path, findings), findings)` of each file, in order, from the cache
+        where a file is unchanged. `then(page)` runs on each page parsed (to compute facts
+        rules remember). With `workers` > 1 and many files to parse, half of them are
+        parsed (and `then`) in a forked process, on another core (`releve lint`, a
+        single-threaded command, asks for it; a first run on 2,000 files is about a
+        third shorter on two cores)."""
+        out: list[Any] = [MISS] * len(paths)
+        todo: list[tuple[int, str, Stamp | None]] = []
+        for index, path in enumerate(paths):
+            key, before = self._key(kind, path), stamp_of(path)
+            out[index] = self._reuse(key, path, before)
+            if out[index] is MISS:
+                todo.append((index, key, before))
+        self.misses += len(todo)
+        away: list[tuple[int, str, Stamp | None]] = []
+        pool = None
+        if workers > 1 and len(todo) >= PARALLEL_FROM and _can_fork():
+            try:
+                from concurrent.futures import ProcessPoolExecutor
+                from multiprocessing import get_context
 
-        `parse` must depend on nothing but the file (and Relève itself)."""
+                pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
+                away, todo = todo[len(todo) // 2 :], todo[: len(todo) // 2]
+                future = pool.submit(_parse_away, parse, root, [paths[i] for i, _, _ in away],
+                                     then)  # fmt: skip
+            except Exception:  # no process could be started: all of them here
+                todo, away = todo + away, []
+        for index, key, before in todo:
+            out[index] = self._fresh(key, before, paths[index], parse, root, then)
+        if away:
+            try:
+                results = future.result()
+            except Exception:  # the other process failed: parse its share here
+                results = [None] * len(away)
+            for (index, key, before), done in zip(away, results, strict=True):
+                value = self._arrived(key, before, paths[index], done)
+                if value is MISS:
+                    value = self._fresh(key, before, paths[index], parse, root, then)
+                out[index] = value
+        if pool is not None:
+            pool.shutdown(wait=False)
+        return out
+
+    # the pieces --------------------------------------------------------------------
+    def _key(self, kind: str, path: Path) -> str:
         try:
-            key = f"{kind}:{path.relative_to(self.root).as_posix()}"
+            return f"{kind}:{path.relative_to(self.root).as_posix()}"
         except ValueError:
-            key = f"{kind}:{path}"
-        before = stamp_of(path)
+            return f"{kind}:{path}"
+
+    def _reuse(self, key: str, path: Path, before: Stamp | None) -> Any:
+        """The cached parse of an unchanged file, or MISS."""
+        if before is None:
+            return MISS
+        kept = self._memory.get(key)
+        if kept is not None and kept[0] == before:
+            self.hits += 1
+            self._live[key] = kept
+            return kept[3]
         entry = self._entries.get(key)
-        if before is not None and entry is not None and entry[0] == before:
-            try:
-                value = _loads(entry[1])
-            except Exception:  # an entry that cannot be read is parsed again
-                value = MISS
-            if value is not MISS:
-                self.hits += 1
-                page = _page_of(value)
-                if page is not None:
-                    page.facts = dict(entry[2]) if isinstance(entry[2], dict) else {}
-                    if hasattr(page, "source"):
-                        page.source = path
-                self._live[key] = (before, entry[1], page)
-                return value
-        self.misses += 1
-        value = parse()
-        if before is not None and not _racy(before) and stamp_of(path) == before:
-            try:
-                blob = _dumps(value)
-            except Exception:  # something unpicklable: parsed each time
-                return value
-            self._live[key] = (before, blob, _page_of(value))
-            self._dirty = True
+        if entry is None or entry[0] != before:
+            return MISS
+        try:
+            value = _loads(entry[1])
+        except Exception:  # an entry that cannot be read is parsed again
+            return MISS
+        self.hits += 1
+        _restore(value, path, entry[2])
+        self._live[key] = (before, entry[1], _page_of(value), value)
         return value
+
+    def _fresh(self, key: str, before: Stamp | None, path: Path, parse, root: Path, then) -> Any:
+        own: list = []
+        value = (parse(root, path, own), own)
+        if then is not None and _page_of(value) is not None:
+            then(value[0])
+        self._keep(key, before, path, value)
+        return value
+
+    def _keep(self, key: str, before: Stamp | None, path: Path, value: Any,
+              blob: bytes | None = None) -> None:  # fmt: skip
+        """Keep a new parse, unless the file changed while it was read or a moment ago."""
+        if before is None or _racy(before) or stamp_of(path) != before:
+            return
+        try:
+            blob = blob if blob is not None else _dumps(value)
+        except Exception:  # something unpicklable: parsed each time
+            return
+        self._live[key] = (before, blob, _page_of(value), value)
+        self._dirty = True
+
+    def _arrived(self, key: str, before: Stamp | None, path: Path, done: Any) -> Any:
+        """A parse made by the other process: its stored form and the facts found."""
+        if not (isinstance(done, tuple) and len(done) == 2):
+            return MISS
+        blob, facts = done
+        try:
+            value = _loads(blob)
+        except Exception:
+            return MISS
+        _restore(value, path, facts)
+        self._keep(key, before, path, value, blob)
+        return value
+
+
+PARALLEL_FROM = 400  # files to parse: fewer are not worth starting another process
+
+
+def _can_fork() -> bool:
+    from multiprocessing import get_all_start_methods
+
+    return (os.cpu_count() or 1) > 1 and "fork" in get_all_start_methods()
+
+
+def _parse_away(parse, root: Path, paths: list[Path], then) -> list[tuple[bytes, dict] | None]:
+    """In the forked process: each file's parse in its stored form, and its facts."""
+    out: list[tuple[bytes, dict] | None] = []
+    for path in paths:
+        try:
+            own: list = []
+            value = (parse(root, path, own), own)
+            page = _page_of(value)
+            if then is not None and page is not None:
+                then(page)
+            out.append((_dumps(value), dict(page.facts) if page is not None else {}))
+        except Exception:  # parsed again by the parent, which reports what goes wrong
+            out.append(None)
+    return out
+
+
+def _restore(value: Any, path: Path, facts: Any) -> None:
+    """A page read back: its own path (not stored) and the facts kept beside it."""
+    page = _page_of(value)
+    if page is not None:
+        page.facts = dict(facts) if isinstance(facts, dict) else {}
+        if hasattr(page, "source"):
+            page.source = path
 
 
 def _page_of(value: Any) -> Any:

@@ -32,11 +32,30 @@ def _resolved(root: Path) -> Path:
     return root.resolve()
 
 
+# Real paths of the folders read during one `load_runbook` (it clears them first): a file
+# that is not a link is its folder's real path and its name, one lstat instead of a
+# realpath of every component for each of thousands of files.
+_REAL_FOLDERS: dict[Path, Path] = {}
+
+
+def forget_folders() -> None:
+    _REAL_FOLDERS.clear()
+
+
+def _real_path(path: Path) -> Path:
+    if path.is_symlink():
+        return path.resolve()
+    folder = _REAL_FOLDERS.get(path.parent)
+    if folder is None:
+        folder = _REAL_FOLDERS[path.parent] = path.parent.resolve()
+    return folder / path.name
+
+
 def read_text(root: Path, path: Path) -> tuple[str | None, Finding | None]:
     """Read a UTF-8 text file under `root`; return (text, None) or (None, finding)."""
     name = rel(root, path)
     try:
-        resolved = path.resolve()
+        resolved = _real_path(path)
         if not resolved.is_relative_to(_resolved(root)):
             return None, Finding("RB008", name, 1, 1, "source.outside_root")
         if resolved.stat().st_size > MAX_BYTES:

@@ -182,23 +182,35 @@ def _line_numbers(body: str, glued: list[str]) -> list[int]:
     return out
 
 
-def rb020_broken_list(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:
-    renderer: tuple[Markdown, _Collect] | None = None  # made for the first page that needs it
-    indent = nested_indent(settings.markdown_extensions)
-    # The lines depend on the page's file and the list extension's options alone: they are
-    # kept with the page in the source cache, under those options.
-    fact = "rb020:" + repr(list_extensions(settings.markdown_extensions))
+_RENDERERS: dict[str, tuple[Markdown, _Collect]] = {}
 
-    def glued_at(body: str) -> list[int]:
-        nonlocal renderer
-        if not could_glue(body):
+
+def _fact_key(settings: Settings) -> str:
+    return "rb020:" + repr(list_extensions(settings.markdown_extensions))
+
+
+def glued_at(page, settings: Settings) -> list[int]:
+    """0-based body lines of `page` that look like list items but do not render as ones.
+
+    They depend on the page's file and the list extension's options alone: kept with the
+    page in the source cache, under those options."""
+
+    def find() -> list[int]:
+        if not could_glue(page.body):
             return []
-        renderer = renderer or _renderer(settings)
-        return _line_numbers(body, glued_lines(body, *renderer))
+        key = _fact_key(settings)
+        if key not in _RENDERERS:
+            _RENDERERS[key] = _renderer(settings)
+        return _line_numbers(page.body, glued_lines(page.body, *_RENDERERS[key]))
 
+    return remembered(page, _fact_key(settings), find)
+
+
+def rb020_broken_list(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:
+    indent = nested_indent(settings.markdown_extensions)
     pages = [*_described(runbook), *runbook.clients.values()]
     for page in pages:
-        for index in remembered(page, fact, lambda: glued_at(page.body)):  # noqa: B023
+        for index in glued_at(page, settings):
             line = page.body.splitlines()[index]
             pos = Pos(page.path, page.body_line + index, len(line) - len(line.lstrip()) + 1)
             yield finding("RB020", pos, "lint.list_glued", line=line.strip()[:60],

@@ -874,9 +874,7 @@ def rb009(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding
     (`core/files.py`), which `releve diff` exports too: both see the same secrets."""
     pages: list = [*runbook.procedures, *runbook.clients.values()]
     for page in pages:
-        # Depends on the page's file alone: kept with it in the source cache.
-        meta = remembered(page, "rb009.meta", lambda: list(_meta_hits(page)))  # noqa: B023
-        body = remembered(page, "rb009.body", lambda: _marks(page.body))  # noqa: B023
+        meta, body = page_hits(page)
         for pos, kind in meta:
             yield finding("RB009", pos, f"lint.secret.{kind}")
         yield from _mark_findings(body, page.path, page.body_line)
@@ -902,6 +900,15 @@ def rb009(runbook: Runbook, today: date, settings: Settings) -> Iterable[Finding
 
 
 SNIFF_BYTES = 8192  # a file whose first bytes hold a NUL is binary (an image, a PDF)
+
+
+def page_hits(page: Any) -> tuple[list[tuple[Pos, str]], list[tuple[int, int, str, str | None]]]:
+    """Secrets in a page's front-matter (position, kind) and body (line, column, kind, what a
+    reviewed marker says it is). They depend on the page's file alone: kept with it in the
+    source cache."""
+    meta = remembered(page, "rb009.meta", lambda: list(_meta_hits(page)))
+    body = remembered(page, "rb009.body", lambda: _marks(page.body))
+    return meta, body
 
 
 def _published_text(root: Any, path: Any) -> bool:
