@@ -17,6 +17,7 @@ file that is not there (RB025). All three read the links here, the same way:
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -24,7 +25,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..core.md_text import outside_code_and_comments
-from .types import Runbook
+from .source_cache import remembered
+from .types import Client, Procedure, Runbook
 
 OK, MISSING, OUTSIDE, HIDDEN = "ok", "missing", "outside", "hidden"
 
@@ -63,11 +65,12 @@ def is_page(url: str) -> bool:
     return file_part(url).lower().endswith(".md")
 
 
-def resolve(root: Path, page: str, url: str) -> tuple[str, str]:
+def resolve(root: Path, page: str, url: str, real_root: str | None = None) -> tuple[str, str]:
     """(status, runbook path) of the local `url` written in the page at runbook path `page`.
 
     The path is relative to the runbook root, with `/`; it is "" when the URL leads
     out of the runbook. Status: OK (a file inside the runbook), MISSING, OUTSIDE, HIDDEN.
+    `real_root`: `os.path.realpath(root)`, when the caller resolves many URLs.
     """
     wanted = file_part(url)
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), wanted))
@@ -75,13 +78,14 @@ def resolve(root: Path, page: str, url: str) -> tuple[str, str]:
         return OUTSIDE, ""
     if any(part.startswith(".") for part in joined.split("/")):
         return HIDDEN, joined
-    try:
-        real = (root / joined).resolve(strict=True)
+    real_root = real_root or os.path.realpath(root)
+    try:  # os.path rather than pathlib: the lint resolves every link of every page
+        real = os.path.realpath(os.path.join(root, joined), strict=True)
     except (OSError, RuntimeError):  # missing, or a symlink loop (RuntimeError before 3.13)
         return MISSING, joined
-    if not real.is_relative_to(root.resolve()):
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
         return OUTSIDE, ""
-    return (OK if real.is_file() else MISSING), joined
+    return (OK if os.path.isfile(real) else MISSING), joined
 
 
 @dataclass(frozen=True)
@@ -125,18 +129,34 @@ def _written(body: str) -> list[tuple[int, str, bool]]:
     return sorted(found)
 
 
-def body_links(root: Path, page: str, body: str, body_line: int) -> list[BodyLink]:
-    """The local links and images of `body` (the page at runbook path `page`), resolved."""
+def _local_written(body: str) -> list[tuple[int, int, str, bool]]:
+    """(line, column, URL, is image) of every local link target of a body, 0-based lines:
+    what the text alone says, kept with the page in the source cache."""
     if "](" not in body and "]:" not in body and "<" not in body:
         return []
     out = []
     for offset, url, image in _written(body):
-        if not is_local(url):
-            continue
-        status, path = resolve(root, page, url)
-        line = body.count("\n", 0, offset)
-        column = offset - (body.rfind("\n", 0, offset) + 1) + 1
-        out.append(BodyLink(url, path, status, body_line + line, column, image))
+        if is_local(url):
+            line = body.count("\n", 0, offset)
+            column = offset - (body.rfind("\n", 0, offset) + 1) + 1
+            out.append((line, column, url, image))
+    return out
+
+
+def page_links(
+    root: Path, page: Procedure | Client, real_root: str | None = None
+) -> list[BodyLink]:
+    """The local links and images of a page's body, resolved against the files as they are
+    now (where they point is read again each time; what the text says is remembered).
+    `real_root`: `os.path.realpath(root)`, when the caller reads many pages."""
+    written = remembered(page, "links.written", lambda: _local_written(page.body))
+    if not written:
+        return []
+    real_root = real_root or os.path.realpath(root)
+    out = []
+    for line, column, url, image in written:
+        status, path = resolve(root, page.path, url, real_root)
+        out.append(BodyLink(url, path, status, page.body_line + line, column, image))
     return out
 
 
@@ -144,8 +164,9 @@ def attachments(runbook: Runbook) -> dict[str, Path]:
     """Runbook path -> file, of every file a procedure or client body links to (images,
     PDFs...) that the site publishes as it is: inside the runbook, not a Markdown page."""
     out: dict[str, Path] = {}
+    real_root = os.path.realpath(runbook.root)
     for page in [*runbook.procedures, *runbook.clients.values()]:
-        for link in body_links(runbook.root, page.path, page.body, page.body_line):
+        for link in page_links(runbook.root, page, real_root):
             if link.status == OK and not link.page:
                 out.setdefault(link.path, runbook.root / link.path)
     return dict(sorted(out.items()))
