@@ -44,6 +44,7 @@ COLD_S, WARM_S = 1.0, 0.5
 def run(root: Path, plugins: Path) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds and peak RSS (MB) of one `releve lint`."""
     env = {**os.environ, "RELEVE_TODAY": "2026-11-23", "PYTHONPATH": str(plugins)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as users run it: modules from their .pyc
     start = time.perf_counter()
     proc = subprocess.Popen([str(RELEVE), "lint", "--root", str(root), "--format", "json"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip

@@ -9,6 +9,7 @@ from ..codeowners import rb015
 from ..core.findings import Finding, sort_findings
 from ..core.settings import LIMITS, Settings
 from ..model import Procedure, Runbook
+from ..model.links import written_links
 from ..model.refs import inline_references
 from .codes import DEFAULT_SEVERITY, LEVELS
 from .ignore import NEVER_SILENCED, apply_ignores, ignored_codes
@@ -89,6 +90,7 @@ def prime(settings: Settings, page: object) -> None:
     credential references), kept with it in the source cache: `releve lint` has it done
     as each page is parsed, in the process that parses it."""
     page_hits(page)
+    written_links(page)  # type: ignore[arg-type]
     glued_at(page, sane(settings))
     if isinstance(page, Procedure):
         inline_references(page)

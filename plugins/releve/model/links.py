@@ -143,13 +143,19 @@ def _local_written(body: str) -> list[tuple[int, int, str, bool]]:
     return out
 
 
+def written_links(page: Procedure | Client) -> list[tuple[int, int, str, bool]]:
+    """What a page's text links to (`_local_written`), found once per file: kept with the
+    page in the source cache, and found by `releve lint` in the process that parses it."""
+    return remembered(page, "links.written", lambda: _local_written(page.body))
+
+
 def page_links(
     root: Path, page: Procedure | Client, real_root: str | None = None
 ) -> list[BodyLink]:
     """The local links and images of a page's body, resolved against the files as they are
     now (where they point is read again each time; what the text says is remembered).
     `real_root`: `os.path.realpath(root)`, when the caller reads many pages."""
-    written = remembered(page, "links.written", lambda: _local_written(page.body))
+    written = written_links(page)
     if not written:
         return []
     real_root = real_root or os.path.realpath(root)
