@@ -36,6 +36,7 @@ from mkdocs.structure.pages import Page
 from ..core.days import BadDate, today
 from ..core.files import RunbookFiles, outside_options
 from ..core.findings import ERROR, Finding
+from ..core.forked import Forked
 from ..core.md_extensions import AdmonitionTitles, extension_map
 from ..core.settings import Settings
 from ..coverage.compute import Coverage
@@ -60,6 +61,7 @@ from ..render.site_map import (
 from . import search as site_search
 from .attachments import add_attachments
 from .config import RelevePluginConfig
+from .derived import DerivedFile
 from .engine import running, supported
 from .nav import build_nav
 
@@ -188,18 +190,17 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         # Generated pages and data files are registered first (empty), so that every link
         # between them resolves; then their content is computed.
         generated = [u for u in site.page_uris() if files.get_file_from_path(u) is None]
-        for uri in [*generated, *site.data_uris()]:
-            files.append(File.generated(config, uri, content=""))
+        derived = [DerivedFile.generated(config, uri, content="")
+                   for uri in [*generated, *site.data_uris()]]  # fmt: skip
+        for file in derived:
+            files.append(file)
         url_of = self._url_of(files)
-        for uri, text in site.pages(url_of).items():
-            if uri in generated:
-                files.get_file_from_path(uri).content_string = text
-        for uri, content in site.data_files(url_of).items():
-            file = files.get_file_from_path(uri)
-            if isinstance(content, bytes):
-                file.content_bytes = content
-            else:
-                file.content_string = content
+        # Computed on the other core while MkDocs renders the runbook's own pages (`mkdocs
+        # build` only: `serve` runs a web server thread); each file takes its part when
+        # MkDocs first reads it.
+        content = Forked(lambda: site.derived(url_of), fork=not self.serving)
+        for file in derived:
+            file.take = lambda uri=file.src_uri: content.result().get(uri)
 
         if config.nav is None and self.config.nav:
             config.nav = build_nav(site.runbook, files, self.sources, self.settings,

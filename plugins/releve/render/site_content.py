@@ -100,6 +100,11 @@ class SiteContent:
             self.coverage, self.whole,
         )  # fmt: skip
 
+    def derived(self, url_of: UrlOf) -> dict[str, str | bytes]:
+        """Every generated page's Markdown and every data file, by URI: what a build adds
+        to the runbook's own pages (`pages` and `data_files` together)."""
+        return {**self.pages(url_of), **self.data_files(url_of)}
+
     # data files ------------------------------------------------------------------
     @staticmethod
     def data_uris() -> tuple[str, ...]:
