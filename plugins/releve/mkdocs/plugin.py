@@ -46,7 +46,7 @@ from ..model.source_cache import SourceCache
 from ..model.sources import hidden_part, unsafe_links
 from ..records.history import History
 from ..render import binder as binders
-from ..render import templates
+from ..render import raw_html, templates
 from ..render.binder import publish as binder_site
 from ..render.pages import generated as views
 from ..render.pages.credential_cards import CredentialCards, mark_inline
@@ -98,6 +98,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self.inline: dict[str, list[str]] = {}  # src_uri -> ids of inline [[cred:ID]]
         self.search = False  # Relève's search answers the header box (Pagefind)
         self.search_pages = 0  # pages marked for the index by on_post_page
+        self.generated: set[str] = set()  # source URIs of the pages Relève generates
+        self.stashed: dict[str, dict[str, str]] = {}  # src_uri -> raw HTML blocks (raw_html)
 
     # configuration ---------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -194,6 +196,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
                    for uri in [*generated, *site.data_uris()]]  # fmt: skip
         for file in derived:
             files.append(file)
+        self.generated = set(generated)
         url_of = self._url_of(files)
         # Computed on the other core while MkDocs renders the runbook's own pages (`mkdocs
         # build` only: `serve` runs a web server thread); each file takes its part when
@@ -276,9 +279,13 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         elif isinstance(obj, Client):
             page.meta = {**page.meta, "title": str(escape(obj.name))}
         markdown, self.inline[page.file.src_uri] = mark_inline(markdown)
+        if page.file.src_uri in self.generated:
+            # Our own big HTML blocks skip Python-Markdown's HTML parser (raw_html.py).
+            markdown, self.stashed[page.file.src_uri] = raw_html.stash(markdown)
         return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files):
+        html = raw_html.restore(html, self.stashed.pop(page.file.src_uri, {}))
         if "title" not in page.meta and page.title:
             # A title taken from the rendered <h1> is HTML with its tags stripped: entities
             # are already there (O&#39;Neil), only a stray < or > is left to neutralise.
