@@ -208,6 +208,9 @@ ALLOWED = {
     # A revision exported into a throwaway temporary folder: nobody ever reads a half
     # file there, and an fsync per file would cost seconds on a large runbook.
     "diff/export.py": "scratch export",
+    # Copies of the built pages that only Pagefind reads, in a temporary folder removed
+    # after the build (same reason).
+    "render/search/copies.py": "scratch search copies",
 }
 WRITERS = {"write_text", "write_bytes", "replace", "rename", "mkstemp", "NamedTemporaryFile"}
 

@@ -296,3 +296,27 @@ def test_a_bundle_never_whole_is_one_clear_error(tmp_path, monkeypatch):
         SearchIndexError, match=r"incomplete index 3 times \(pagefind.js is empty\)"
     ):
         build_index(site, "en")
+
+
+def test_the_index_made_from_search_copies_is_the_index_of_the_pages(
+    make_runbook, tmp_path, monkeypatch
+):
+    """The build hands Pagefind a small copy of each marked page (its language and marked
+    article): every indexed page is what indexing the built pages themselves gives."""
+    rb = small(make_runbook)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))  # where the build keeps the copies
+    done = mkdocs_build(rb.root)
+    assert done.returncode == 0, done.stderr
+    site = rb.root / "site"
+    direct = tmp_path / "direct"
+    direct.mkdir()
+    for path in site.rglob("*.html"):  # the built pages, indexed as they are
+        target = direct / path.relative_to(site)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    build_index(direct, "en")
+    built = fragments(site)
+    assert len(built) >= 4 and built == fragments(direct)
+    assert list(temporary.iterdir()) == []  # the copies are gone

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -51,7 +52,14 @@ from ..render.binder import publish as binder_site
 from ..render.pages import generated as views
 from ..render.pages.credential_cards import CredentialCards, mark_inline
 from ..render.reports.lint_report import build_log
-from ..render.search import SearchIndexError, build_index, mark_page
+from ..render.search import (
+    SearchIndexError,
+    build_index,
+    mark_page,
+    scratch_folder,
+    search_copy,
+    write_copy,
+)
 from ..render.site_content import SiteContent
 from ..render.site_map import (
     HOME,
@@ -80,10 +88,26 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
     def __init__(self) -> None:
         self.serving = False
+        self.search_input: Path | None = None  # what Pagefind reads: a copy of each marked page
         self._reset()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+
+    def on_build_error(self, /, *, error: Exception) -> None:
+        self._drop_search_input()
+
+    def _prepare_search_input(self) -> None:
+        """A temporary folder for what Pagefind reads (`search_copy` of each marked page),
+        removed after the build: never published."""
+        self._drop_search_input()
+        if self.search:
+            self.search_input = scratch_folder()
+
+    def _drop_search_input(self) -> None:
+        if self.search_input is not None:
+            shutil.rmtree(self.search_input, ignore_errors=True)
+            self.search_input = None
 
     def _reset(self) -> None:
         self.runbook: Runbook | None = None
@@ -178,6 +202,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self._refuse_secrets()
         for file in [f for f in files if hidden_part(f.src_uri)]:
             files.remove(file)  # `.git`, `.env`: never published, whatever exclude_docs says
+        self._prepare_search_input()
 
         for proc in site.runbook.procedures:
             self._add_source(files, config, proc.path, proc)
@@ -335,21 +360,30 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         if target is None:
             return output
         self.search_pages += 1
-        return mark_page(output, target)
+        marked = mark_page(output, target)
+        copy = search_copy(marked)
+        if copy is not None and self.search_input is not None:
+            # What Pagefind reads of the page, in a folder laid out like the site.
+            write_copy(self.search_input, page.file.dest_uri, copy)
+        return marked
 
     def _index_search(self, config: MkDocsConfig) -> None:
         _ = Translator(self.settings.language)
         if not self.search_pages:  # Pagefind would index every page, noise included
             return
         try:
-            stats = build_index(Path(config.site_dir), self.settings.language)
+            stats = build_index(Path(config.site_dir), self.settings.language,
+                                pages=self.search_input)  # fmt: skip
         except SearchIndexError as err:
             raise PluginError(_("build.search_failed", reason=str(err))) from None
         log.info(_("build.search_written", pages=self.search_pages, seconds=f"{stats.seconds:.1f}"))
 
     def on_post_build(self, /, *, config: MkDocsConfig) -> None:
-        if self.search:
-            self._index_search(config)
+        try:
+            if self.search:
+                self._index_search(config)
+        finally:
+            self._drop_search_input()
         if not self.settings.binder or self.runbook is None:
             return
         started = time.perf_counter()

@@ -4,7 +4,18 @@
 runs Pagefind over the built site. Neither imports MkDocs.
 """
 
-from .marks import CLIENT, KINDS, PAGE, PERSON, PROCEDURE, SERVICE, SearchPage, mark_page
+from .copies import scratch_folder, write_copy
+from .marks import (
+    CLIENT,
+    KINDS,
+    PAGE,
+    PERSON,
+    PROCEDURE,
+    SERVICE,
+    SearchPage,
+    mark_page,
+    search_copy,
+)
 from .pagefind import IndexStats, SearchIndexError, build_index
 
 __all__ = [
@@ -19,4 +30,7 @@ __all__ = [
     "SearchPage",
     "build_index",
     "mark_page",
+    "scratch_folder",
+    "search_copy",
+    "write_copy",
 ]

@@ -102,3 +102,27 @@ def mark_page(html: str, page: SearchPage) -> str:
         )
     rest = _RUN_TOGETHER.sub(r"\1 ", rest)
     return html[: match.start()] + tag + extra + rest
+
+
+_HTML = re.compile(r"<html\b[^>]*>")
+_MARKED = re.compile(r"<article\b[^>]*\bdata-pagefind-body\b[^>]*>")
+_ARTICLE_TAG = re.compile(r"<(/?)article\b[^>]*>")
+
+
+def search_copy(html: str) -> str | None:
+    """What Pagefind needs of a marked page: its language and its marked article, in a
+    small document. Pagefind reads only the marked element of each page (and the page's
+    language), so it gives the same index from these copies, about twice as fast, as
+    from the pages with their navigation, header and scripts. None for an unmarked page."""
+    match = _MARKED.search(html)
+    root = _HTML.search(html)
+    if match is None or root is None:
+        return None
+    depth = 0
+    for tag in _ARTICLE_TAG.finditer(html, match.start()):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            article = html[match.start() : tag.end()]
+            head = '<head><meta charset="utf-8"></head>'
+            return f"{root.group(0)}{head}<body>{article}</body></html>"
+    return None

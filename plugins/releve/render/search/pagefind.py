@@ -47,18 +47,21 @@ class SearchIndexError(Exception):
     """Pagefind is missing or failed; the message says why, in Pagefind's words."""
 
 
-def build_index(site_dir: Path, language: str) -> IndexStats:
-    """Index the marked pages of `site_dir` in `language` (stemming, stop words)."""
+def build_index(site_dir: Path, language: str, pages: Path | None = None) -> IndexStats:
+    """Index the marked pages of `site_dir` in `language` (stemming, stop words).
+
+    `pages`: a folder laid out like the site that holds what Pagefind reads of each marked
+    page (`marks.search_copy`), instead of the site itself."""
     out = site_dir / BUNDLE
     started = time.perf_counter()
     for _ in range(ATTEMPTS):
         shutil.rmtree(out, ignore_errors=True)  # no stale chunks (`--dirty`, a retry)
-        pages = _index_once(site_dir, out, language)
+        read = _index_once(pages or site_dir, out, language)
         broken = incomplete(out)
         if broken is None:
             for name in UNUSED:
                 (out / name).unlink(missing_ok=True)
-            return IndexStats(pages=pages, seconds=time.perf_counter() - started)
+            return IndexStats(pages=read, seconds=time.perf_counter() - started)
     raise SearchIndexError(
         f"Pagefind wrote an incomplete index {ATTEMPTS} times ({broken}); build again"
     )
