@@ -153,19 +153,24 @@ def publish(
             # The HTML keeps the tags; its Content-Security-Policy stops a browser loading them.
             write_atomic(site_dir / item.job.uri, item.html)
             store.store(item.key, ".html", item.html.encode("utf-8"), [])
-    workers = min(len(pdfs), os.cpu_count() or 1)
-    htmls, allowed = [m.html for m in pdfs], [m.allowed for m in pdfs]
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            made = list(pool.map(_lay_out, htmls, allowed))
-    else:
-        made = [_lay_out(html, urls) for html, urls in zip(htmls, allowed, strict=True)]
-    for item, (data, urls) in zip(pdfs, made, strict=True):
+
+    def keep(item: _Missing, data: bytes, urls: list[str]) -> None:
+        """Write one PDF just laid out into the site and the cache; note what it left out."""
         write_atomic(site_dir / item.job.uri, data)
         blamed = (blame(item.bodies, urls) or [item.job.uri]) if urls else []
         if left_out is not None:
             left_out.update(blamed)
         store.store(item.key, ".pdf", data, blamed)
+
+    workers = min(len(pdfs), os.cpu_count() or 1)
+    if workers > 1:  # each PDF kept in its turn, rather than all of them held to the end
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            made = pool.map(_lay_out, [m.html for m in pdfs], [m.allowed for m in pdfs])
+            for item, (data, urls) in zip(pdfs, made, strict=True):
+                keep(item, data, urls)
+    else:
+        for item in pdfs:
+            keep(item, *_lay_out(item.html, item.allowed))
     store.prune()
     return Published([job.uri for job in every], reused, len(missing))
 
