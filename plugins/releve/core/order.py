@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any, Protocol, TypeVar
 
 PRIORITY_RANK = {"urgent": 0, "important": 1, "planned": 2}
@@ -65,6 +66,11 @@ def name_key(text: Any) -> tuple[str, str]:
 
 def natural_key(text: Any) -> tuple:
     """`name_key`, with each run of digits compared as a number: "jour 7" before "jour 14"."""
+    return _natural_key(str(text or ""))
+
+
+@lru_cache(maxsize=16384)  # titles are sorted again and again: every list, every agenda day
+def _natural_key(text: str) -> tuple:
     folded, raw = name_key(text)
     parts = _DIGITS.split(folded)
     return tuple((0, int(p), "") if i % 2 else (1, 0, p) for i, p in enumerate(parts)), raw

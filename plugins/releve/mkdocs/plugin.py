@@ -391,8 +391,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         left_out: set[str] = set()
         not_printed: dict[str, int] = {}
         try:
-            written = binder_site.publish(self.runbook, self.settings, self.today,
-                                          Path(config.site_dir), left_out, not_printed)  # fmt: skip
+            done = binder_site.publish(self.runbook, self.settings, self.today,
+                                       Path(config.site_dir), left_out, not_printed)  # fmt: skip
         except Exception as err:  # WeasyPrint or the file system: one clear build error
             raise PluginError(_("build.binders_failed", reason=str(err))) from None
         for path in sorted(left_out):
@@ -403,8 +403,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         for path, size in binders.too_long(pages):
             log.warning(_("binder.too_long", path=path, size=size, limit=binders.MAX_BODY_CHARS))
         seconds = f"{time.perf_counter() - started:.1f}"
-        log.info(Translator(self.settings.language)("build.binders_written", n=len(written),
-                                                    seconds=seconds))  # fmt: skip
+        log.info(_("build.binders_written", total=len(done.uris), seconds=seconds,
+                   reused=done.reused, rendered=done.rendered))  # fmt: skip
 
     # serve -----------------------------------------------------------------
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder):

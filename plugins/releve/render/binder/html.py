@@ -147,25 +147,34 @@ class BodyRenderer:
         return Markup(html)
 
     def blame(self, urls: list[str]) -> list[str]:
-        """The source files whose body holds one of `urls` (the resources a binder left out).
+        """The source files whose body holds one of `urls` (the resources a binder left out)."""
+        return blame(self._by_source, urls)
 
-        Only bodies hold author HTML (every other part of a binder comes from escaped
-        fields); a URL written in a way not found here (CSS escapes) is left to the
-        caller, which then names the binder itself.
-        """
-        wanted = {unquote(u) for u in urls if u}
-        found = []
-        for source, html in self._by_source.items():
-            text = unquote(htmllib.unescape(html))
-            if any(url in text for url in wanted):
-                found.append(source)
-        return sorted(found)
+    def by_source(self) -> dict[str, str]:
+        """The bodies of the latest binder by source file, for `blame` later."""
+        return dict(self._by_source)
 
     def start(self, relink: Relinker | None = None) -> None:
         """Forget which bodies the previous binder held (`blame` is per binder); links are
         made for the binder about to be rendered (`relink`: which pages it prints)."""
         self._by_source.clear()
         self._relink = relink
+
+
+def blame(bodies: dict[str, str], urls: list[str]) -> list[str]:
+    """The source files whose body (HTML, by source file) holds one of `urls`.
+
+    Only bodies hold author HTML (every other part of a binder comes from escaped
+    fields); a URL written in a way not found here (CSS escapes) is left to the
+    caller, which then names the binder itself.
+    """
+    wanted = {unquote(u) for u in urls if u}
+    found = []
+    for source, html in bodies.items():
+        text = unquote(htmllib.unescape(html))
+        if any(url in text for url in wanted):
+            found.append(source)
+    return sorted(found)
 
 
 def proc_anchor(proc: Procedure) -> str:
@@ -182,8 +191,10 @@ def render_html(
     settings: Settings,
     revision: str | None,
     bodies: BodyRenderer | None = None,
+    generated: date | None = None,
 ) -> str:
-    """The whole binder as one self-contained HTML document (CSS inline)."""
+    """The whole binder as one self-contained HTML document (CSS inline); `generated`: the
+    date on the cover when it is not the binder's day (the binder cache's fixed date)."""
     lang = settings.language
     _ = Translator(lang)
     bodies = bodies or BodyRenderer(runbook, lang)
@@ -224,7 +235,7 @@ def render_html(
         body=bodies,
         proc_anchor=proc_anchor,
         client_anchor=client_anchor,
-        generated=binder.today,
+        generated=generated or binder.today,
         fill=fill,
         role_names=runbook.team.role_names,
         paper=paper_size(settings.paper),

@@ -20,7 +20,8 @@ from ...model.fields import is_id
 from ..site_map import Links
 from ..templates import render
 from . import assemble
-from .html import BodyRenderer, render_html, source_revision
+from .cache import BinderCache, binder_key
+from .html import BodyRenderer, blame, render_html, source_revision
 
 FOLDER = "binders"
 RUNBOOK_PDF = f"{FOLDER}/runbook.pdf"
@@ -53,37 +54,47 @@ def jobs(runbook: Runbook) -> list[Job]:
     return out
 
 
-# One worker's state, set once by `_init` (the model is sent to each worker once).
-_STATE: dict = {}
+# The cover of the HTML a binder's key is computed from: a fixed date and revision, so
+# that a new day or commit that changes nothing in a binder reuses it (see cache.py).
+STAMP_DAY = date(2000, 1, 1)
+STAMP_REVISION = "-"
 
 
-def _init(runbook: Runbook, settings: Settings, today: date, revision: str | None) -> None:
-    _STATE.update(runbook=runbook, settings=settings, today=today, revision=revision,
-                  bodies=BodyRenderer(runbook, settings.language))  # fmt: skip
+@dataclass
+class Published:
+    """What `publish` wrote: every binder's site path, and how many were reused or rendered."""
+
+    uris: list[str]
+    reused: int
+    rendered: int
 
 
-def _run(job: Job, site_dir: str) -> tuple[str, list[str], dict[str, int]]:
-    """Write one binder; return its path, the source files whose resources were left out,
-    and per source file the images from the web noted as not printed."""
-    from .pdf import write_pdf
+@dataclass
+class _Missing:
+    """A binder the cache did not hold: what it takes to make it and keep it."""
 
-    runbook, settings, today = _STATE["runbook"], _STATE["settings"], _STATE["today"]
+    job: Job
+    key: str
+    html: str  # with today's date and the source revision on the cover
+    bodies: dict[str, str]  # its bodies' HTML by source file, to blame left-out resources
+    allowed: frozenset[str]  # the embedded images its PDF may load
+
+
+def _assemble(job: Job, runbook: Runbook, today: date, settings: Settings) -> assemble.Binder:
     if job.kind == assemble.CLIENT:
-        book = assemble.for_client(runbook, job.subject_id, today, settings)
-    elif job.kind == assemble.PERSON:
-        book = assemble.for_person(runbook, job.subject_id, today, settings)
-    else:
-        book = assemble.for_all(runbook, today, settings)
-    bodies = _STATE["bodies"]
-    html = render_html(runbook, book, settings, _STATE["revision"], bodies)
-    target = Path(site_dir) / job.uri
-    not_printed = dict(bodies.images.done.not_printed)
-    if target.suffix == ".html":
-        write_atomic(target, html)
-        return job.uri, [], not_printed
+        return assemble.for_client(runbook, job.subject_id or "", today, settings)
+    if job.kind == assemble.PERSON:
+        return assemble.for_person(runbook, job.subject_id or "", today, settings)
+    return assemble.for_all(runbook, today, settings)
+
+
+def _lay_out(html: str, allowed: frozenset[str]) -> tuple[bytes, list[str]]:
+    """In a worker process: one PDF, and the resource URLs it left out."""
+    from .pdf import pdf_bytes
+
     urls: list[str] = []
-    write_pdf(html, target, urls, bodies.images.done.allowed)
-    return job.uri, (bodies.blame(urls) or [job.uri]) if urls else [], not_printed
+    data = pdf_bytes(html, urls, allowed)
+    return data, urls
 
 
 def publish(
@@ -93,28 +104,75 @@ def publish(
     site_dir: Path,
     left_out: set[str] | None = None,
     not_printed: dict[str, int] | None = None,
-) -> list[str]:
-    """Write every binder into `site_dir`; return their site-relative paths.
+    cache: bool = True,
+) -> Published:
+    """Write every binder into `site_dir`, reusing those the cache holds (`cache.py`).
 
-    Source files whose images or styles were left out (never fetched) go to `left_out`;
-    per source file, the images from the web noted as not printed, to `not_printed`.
+    Each binder's HTML is rendered here (Python-Markdown bodies once for all binders) to
+    compute its key; only binders missing from the cache are made, their PDFs laid out
+    in parallel worker processes (WeasyPrint is CPU bound: threads would wait on one
+    another). Source files whose images or styles were left out (never fetched) go to
+    `left_out`; per source file, the images from the web noted as not printed, to
+    `not_printed`.
     """
-    todo = jobs(runbook)
-    state = (runbook, settings, today, source_revision(runbook.root))
-    workers = min(len(todo), os.cpu_count() or 1)
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=state) as pool:
-            done = list(pool.map(_run, todo, [str(site_dir)] * len(todo)))
-    else:
-        _init(*state)
-        done = [_run(job, str(site_dir)) for job in todo]
-    for _, sources, noted in done:
+    revision = source_revision(runbook.root)
+    bodies = BodyRenderer(runbook, settings.language)
+    store = BinderCache.open(runbook.root) if cache else BinderCache(None)
+    every = jobs(runbook)
+    missing: list[_Missing] = []
+    reused = 0
+    books: dict[tuple[str, str | None], tuple[assemble.Binder, str]] = {}  # PDF and HTML: one
+    for job in every:
+        subject = (job.kind, job.subject_id)
+        if subject not in books:
+            book = _assemble(job, runbook, today, settings)
+            stamped = render_html(runbook, book, settings, STAMP_REVISION, bodies, STAMP_DAY)
+            books[subject] = (book, stamped)
+        book, stamped = books[subject]
+        suffix = Path(job.uri).suffix
+        key = binder_key(stamped, suffix)
+        found = store.fetch(key, suffix)
+        if found is not None:
+            data, sources = found
+            write_atomic(site_dir / job.uri, data)
+            reused += 1
+            if left_out is not None:
+                left_out.update(sources)
+            continue
+        html = render_html(runbook, book, settings, revision, bodies)
+        embedded = frozenset(url for url in bodies.images.done.allowed if url in html)
+        missing.append(_Missing(job, key, html, bodies.by_source(), embedded))
+    if not_printed is not None:  # every body was rendered above, reused binders' too
+        for path, count in bodies.images.done.not_printed.items():
+            not_printed[path] = max(not_printed.get(path, 0), count)
+
+    # Print-ready HTML is written as is; PDFs are laid out in parallel worker processes.
+    pdfs = [m for m in missing if m.job.uri.endswith(".pdf")]
+    for item in missing:
+        if not item.job.uri.endswith(".pdf"):
+            # The HTML keeps the tags; its Content-Security-Policy stops a browser loading them.
+            write_atomic(site_dir / item.job.uri, item.html)
+            store.store(item.key, ".html", item.html.encode("utf-8"), [])
+
+    def keep(item: _Missing, data: bytes, urls: list[str]) -> None:
+        """Write one PDF just laid out into the site and the cache; note what it left out."""
+        write_atomic(site_dir / item.job.uri, data)
+        blamed = (blame(item.bodies, urls) or [item.job.uri]) if urls else []
         if left_out is not None:
-            left_out.update(sources)
-        if not_printed is not None:
-            for path, count in noted.items():
-                not_printed[path] = max(not_printed.get(path, 0), count)
-    return [uri for uri, _, _ in done]
+            left_out.update(blamed)
+        store.store(item.key, ".pdf", data, blamed)
+
+    workers = min(len(pdfs), os.cpu_count() or 1)
+    if workers > 1:  # each PDF kept in its turn, rather than all of them held to the end
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            made = pool.map(_lay_out, [m.html for m in pdfs], [m.allowed for m in pdfs])
+            for item, (data, urls) in zip(pdfs, made, strict=True):
+                keep(item, data, urls)
+    else:
+        for item in pdfs:
+            keep(item, *_lay_out(item.html, item.allowed))
+    store.prune()
+    return Published([job.uri for job in every], reused, len(missing))
 
 
 def link_block(kind: str, subject_id: str | None, lang: str, links: Links) -> str:
