@@ -35,17 +35,15 @@ import time
 from collections.abc import Callable
 from functools import cache
 from importlib import import_module
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..core.atomic import write_atomic
-from ..core.cache import CACHE_DIR, cache_folder
+from ..core.cache import CACHE_DIR, cache_folder, code_fingerprint
 
 SOURCES = "sources.pickle"
 FORMAT = 1
 RACY_NS = 3_000_000_000  # FAT keeps times to 2 s; Linux ticks in milliseconds
-PACKAGE = Path(__file__).resolve().parent.parent
 
 Stamp = tuple[int, int, int, int, int]
 T = TypeVar("T")
@@ -73,38 +71,11 @@ def stamp_of(path: Path) -> Stamp | None:
 LIBRARIES = ("_ruamel_yaml", "ruamel.yaml", "markdown", "pymdownx", "mdx_truly_sane_lists")
 
 
-@cache
-def _code_fingerprint() -> tuple[tuple[str, int, int], ...]:
-    """Relève's own modules and the libraries it parses with (name, size, mtime): an
-    edited parser empties the cache even when the version number stayed the same (a
-    development checkout), and so does a library upgrade."""
-    out = []
-    for folder, _dirs, names in os.walk(PACKAGE):
-        for name in names:
-            if name.endswith(".py"):
-                out.append(_file_print(os.path.join(folder, name), PACKAGE))
-    for module in LIBRARIES:
-        try:
-            spec = find_spec(module)
-        except (ImportError, ValueError):
-            spec = None
-        out.append(_file_print(spec.origin, "") if spec and spec.origin else (module, -1, -1))
-    return tuple(sorted(out))
-
-
-def _file_print(path: str, base: Path | str) -> tuple[str, int, int]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (path, -1, -1)
-    return (os.path.relpath(path, base) if base else path, st.st_size, st.st_mtime_ns)
-
-
 def signature(root: Path) -> tuple:
     """What a cache must have been written by to be read."""
     from .. import __version__  # read at each call: a version change must be seen
 
-    return (FORMAT, __version__, _code_fingerprint(), sys.version_info[:2], str(root))
+    return (FORMAT, __version__, code_fingerprint(*LIBRARIES), sys.version_info[:2], str(root))
 
 
 # Unpickling: only these, and classes of Relève's model (a crafted file cannot call
