@@ -78,8 +78,14 @@ def test_build_writes_nothing_outside_the_site(hostile, tmp_path, strict):
     assert "Traceback" not in done.stderr
     assert done.returncode == (1 if strict else 0), done.stderr
     new = files_under(tmp_path) - before
-    outside = sorted(p for p in new if not p.startswith("rb/site"))
+    # The site, and the build's own cache, whose file names are fixed or hashes.
+    outside = sorted(p for p in new if not p.startswith(("rb/site", "rb/.releve-cache")))
     assert outside == []
+    cache = re.compile(
+        r"rb/\.releve-cache(/(\.gitignore|CACHEDIR\.TAG|sources\.pickle"
+        r"|binders(/[0-9a-f]{64}\.(pdf|html|json))?))?"
+    )
+    assert [p for p in new if p.startswith("rb/.releve-cache") and not cache.fullmatch(p)] == []
     for path in new:
         assert "evil" not in path and "\n" not in path and "\r" not in path, path
     if not strict:
