@@ -698,8 +698,6 @@ _LABEL_HINTS = ("pass", "code", "pw", "mdp", "pin", "nip", "secret", "ident", "c
                 "a2f", "authent", "seed", "graine", "alarm", "allarm", "door", "gate", "keypad",
                 "entry", "tür", "tuer", "recover", "backup", "secours", "cup", "herstel",
                 "notfall", "emergen", "respaldo")  # fmt: skip
-# All of them in one scan (five times faster than one `in` test each).
-_LABEL_HINT = re.compile("|".join(re.escape(hint) for hint in _LABEL_HINTS))
 # Cards and IBANs written in groups ("4111 1111 1111 1111", "FR76 3000 6000 ..."); written
 # without spaces they are long words, examined on their own.
 _DIGIT_RUN = re.compile(r"\d[\d -]{8,}\d")
@@ -733,7 +731,7 @@ def _find(text: str) -> Iterator[tuple[int, str]]:
             if not _PLACEHOLDER.match(match.group(1)):
                 yield match.start(1), "url_password"
     lower = text.lower()
-    if _LABEL_HINT.search(lower):
+    if any(hint in lower for hint in _LABEL_HINTS):
         for pattern in (_LABEL, _SHORT_LABEL):
             for match in pattern.finditer(text):
                 if _password_value(match.group("label"), match["sep"], match.group("value")):
