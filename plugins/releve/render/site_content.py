@@ -32,9 +32,7 @@ from .calendar_feed import calendar
 from .pages import generated
 from .pages import today as today_page
 from .pages.coverage import ICS
-from .pages.coverage import PAGES as COVERAGE_PAGES
 from .pages.credential_cards import VAULT_JSON, CredentialCards
-from .site_map import CLIENTS_INDEX, HOME, PEOPLE_INDEX, SERVICES_INDEX, person_uri, service_uri
 
 UrlOf = Callable[[str], "str | None"]
 
@@ -86,19 +84,19 @@ class SiteContent:
     # pages ---------------------------------------------------------------------
     def page_uris(self) -> list[str]:
         """Source URIs of every page Relève generates (the team's own files win)."""
-        runbook = self.runbook
-        uris = [HOME, SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX, *COVERAGE_PAGES,
-                today_page.TODAY_PAGE, today_page.MAINTAINERS_PAGE]  # fmt: skip
-        uris += [service_uri(s) for s in runbook.services]
-        uris += [person_uri(p) for p in runbook.team.people]
-        return uris
+        return self.generated_pages(lambda uri: None).uris()
+
+    def generated_pages(self, url_of: UrlOf) -> generated.GeneratedPages:
+        """The generated pages, to be asked for one at a time (`releve serve`)."""
+        return generated.GeneratedPages(
+            self.runbook, self.today, self.settings.language, url_of, self.findings,
+            self.coverage, self.whole, self.history,
+        )  # fmt: skip
 
     def pages(self, url_of: UrlOf) -> dict[str, str]:
         """The Markdown of every generated page, by source URI."""
-        return generated.generated_pages(
-            self.runbook, self.today, self.settings.language, url_of, self.findings,
-            self.coverage, self.whole,
-        )  # fmt: skip
+        pages = self.generated_pages(url_of)
+        return {uri: pages.page(uri) for uri in pages.uris()}
 
     def derived(self, url_of: UrlOf) -> dict[str, str | bytes]:
         """Every generated page's Markdown and every data file, by URI: what a build adds
@@ -114,15 +112,18 @@ class SiteContent:
     def data_files(self, url_of: UrlOf) -> dict[str, str | bytes]:
         """Files the pages read: the sealed parts for Reveal (never page text, so never
         indexed), the calendar feed, and the Today page's data."""
-        name = self.settings.vault_file
-        outside = leads_outside(self.root, name)  # never published (the build refuses it too)
-        vault = Vault(path=name) if outside else load_vault(self.root / name, name)
-        return {
-            VAULT_JSON: site_json(
-                vault, {pid: set(p.roles) for pid, p in self.runbook.team.people.items()}
-            ),
-            ICS: calendar(self.runbook, self.coverage, self.today, self.settings, self.whole),
-            today_page.TODAY_JSON: today_page.today_json(
-                self.runbook, self.today, url_of, self.window
-            ),
-        }
+        return {uri: self.data_file(uri, url_of) for uri in self.data_uris()}
+
+    def data_file(self, uri: str, url_of: UrlOf) -> str | bytes:
+        """One data file's content (KeyError: not one of `data_uris`)."""
+        if uri == VAULT_JSON:
+            name = self.settings.vault_file
+            outside = leads_outside(self.root, name)  # never published (the build refuses it)
+            vault = Vault(path=name) if outside else load_vault(self.root / name, name)
+            people = {pid: set(p.roles) for pid, p in self.runbook.team.people.items()}
+            return site_json(vault, people)
+        if uri == ICS:
+            return calendar(self.runbook, self.coverage, self.today, self.settings, self.whole)
+        if uri == today_page.TODAY_JSON:
+            return today_page.today_json(self.runbook, self.today, url_of, self.window)
+        raise KeyError(uri)

@@ -29,6 +29,7 @@ from ..site_map import (
 )
 from ..templates import render
 from .common import common
+from .coverage import PAGES as COVERAGE_PAGES
 from .coverage import client_section, coverage_pages, person_section
 from .handback import handback_section
 from .person_day import person_day
@@ -208,22 +209,64 @@ def generated_pages(
 ) -> dict[str, str]:
     """Every page Relève generates, by source URI (`known`: a coverage over a longer
     period than `coverage`, so that absences past the horizon are not computed again)."""
-    history = History.of(runbook, until=today)
-    pages = {HOME: home_page(runbook, today, lang, Links(url_of, HOME), findings, coverage)}
-    pages[TODAY_PAGE] = today_page(runbook, today, lang, Links(url_of, TODAY_PAGE))
-    pages[MAINTAINERS_PAGE] = maintainers_page(runbook, lang, Links(url_of, MAINTAINERS_PAGE),
-                                               findings, coverage)  # fmt: skip
-    if coverage is not None:
-        pages.update(coverage_pages(runbook, coverage, lang, url_of, history))
-    for uri in (SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX):
-        pages[uri] = index_page(runbook, uri, today, lang, Links(url_of, uri))
-    for service in runbook.services:
-        uri = service_uri(service)
-        pages[uri] = service_page(runbook, service, lang, Links(url_of, uri))
-    for person in runbook.team.people.values():
-        uri = person_uri(person.id)
-        links = Links(url_of, uri)
-        extra = ([person_section(runbook, coverage, person, lang, links, known)]
-                 if coverage else [])  # fmt: skip
-        pages[uri] = person_page(runbook, person, today, lang, links, extra, history, coverage)
-    return pages
+    pages = GeneratedPages(runbook, today, lang, url_of, findings, coverage, known)
+    return {uri: pages.page(uri) for uri in pages.uris()}
+
+
+class GeneratedPages:
+    """The generated pages one at a time, by source URI: a full build asks for all of
+    them, `releve serve` only for those an edit changed (`render/incremental.py`). What
+    several pages share (the records' history, the three coverage pages) is computed once."""
+
+    def __init__(
+        self,
+        runbook: Runbook,
+        today: date,
+        lang: str,
+        url_of,
+        findings: list[Finding],
+        coverage: Coverage | None = None,
+        known: Coverage | None = None,
+        history: History | None = None,
+    ) -> None:
+        self.runbook, self.today, self.lang, self.url_of = runbook, today, lang, url_of
+        self.findings, self.coverage, self.known = findings, coverage, known
+        self.history = history or History.of(runbook, until=today)
+        self._coverage_pages: dict[str, str] | None = None
+
+    def uris(self) -> list[str]:
+        """Every generated page's source URI, in a stable order."""
+        uris = [HOME, TODAY_PAGE, MAINTAINERS_PAGE]
+        uris += list(COVERAGE_PAGES) if self.coverage is not None else []
+        uris += [SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX]
+        uris += [service_uri(s) for s in self.runbook.services]
+        uris += [person_uri(p) for p in self.runbook.team.people]
+        return uris
+
+    def page(self, uri: str) -> str:
+        """The Markdown of the generated page at `uri` (KeyError: not a generated page)."""
+        runbook, today, lang, coverage = self.runbook, self.today, self.lang, self.coverage
+        links = Links(self.url_of, uri)
+        if uri == HOME:
+            return home_page(runbook, today, lang, links, self.findings, coverage)
+        if uri == TODAY_PAGE:
+            return today_page(runbook, today, lang, links)
+        if uri == MAINTAINERS_PAGE:
+            return maintainers_page(runbook, lang, links, self.findings, coverage)
+        if uri in COVERAGE_PAGES and coverage is not None:
+            if self._coverage_pages is None:
+                self._coverage_pages = coverage_pages(runbook, coverage, lang, self.url_of,
+                                                      self.history)  # fmt: skip
+            return self._coverage_pages[uri]
+        if uri in (SERVICES_INDEX, PEOPLE_INDEX, CLIENTS_INDEX):
+            return index_page(runbook, uri, today, lang, links)
+        for service in runbook.services:
+            if service_uri(service) == uri:
+                return service_page(runbook, service, lang, links)
+        for person in runbook.team.people.values():
+            if person_uri(person.id) == uri:
+                extra = ([person_section(runbook, coverage, person, lang, links, self.known)]
+                         if coverage else [])  # fmt: skip
+                return person_page(runbook, person, today, lang, links, extra, self.history,
+                                   coverage)  # fmt: skip
+        raise KeyError(uri)
