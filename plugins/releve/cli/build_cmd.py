@@ -47,10 +47,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _common(build)
     build.set_defaults(func=run_build)
 
-    serve = subparsers.add_parser("serve", help="serve the site, rebuilt on every change")
+    serve = subparsers.add_parser(
+        "serve", help="serve the site; an edit rewrites only the pages it changes"
+    )
     serve.add_argument(
         "-a", "--dev-addr", metavar="ADDR", default=DEFAULT_ADDR,
         help=f"IP:PORT to serve on (default: {DEFAULT_ADDR})",
+    )  # fmt: skip
+    serve.add_argument(
+        "--full", action="store_true",
+        help="rebuild the whole site on every change (the engine's own serve)",
     )  # fmt: skip
     _common(serve)
     serve.set_defaults(func=run_serve)
@@ -140,5 +146,8 @@ def run_serve(args: argparse.Namespace) -> int:
     name = choose(args.engine, lang)
     for path in watched(root):
         options += ["--watch", path]
+    if not args.full:
+        # Only what an edit changes is written again (`mkdocs/serving.py` decides what).
+        options.append("--dirty")
     sys.stdout.flush()
     return run_engine(name, ["serve", "--dev-addr", args.dev_addr, *options])

@@ -15,6 +15,10 @@ Events used, and why:
 - `on_post_build`: index the built site with Pagefind (plugin option `search`), and
   write the PDF binders into the site (plugin option `binder`).
 - `on_serve`: watch the runbook's files (`core/files.py`) outside `docs_dir`.
+
+Under `serve` the plugin keeps a `ServeSession` (`mkdocs/serving.py`) between builds:
+with `--dirty` (what `releve serve` runs) only the pages an edit changed are written
+again, and the search index and calendar feed are refreshed in the background.
 """
 
 from __future__ import annotations
@@ -49,7 +53,9 @@ from ..records.history import History
 from ..render import binder as binders
 from ..render import raw_html, templates
 from ..render.binder import publish as binder_site
+from ..render.incremental import EVERYTHING, Rebuild
 from ..render.pages import generated as views
+from ..render.pages.coverage import ICS
 from ..render.pages.credential_cards import CredentialCards, mark_inline
 from ..render.reports.lint_report import build_log
 from ..render.search import (
@@ -69,9 +75,17 @@ from ..render.site_map import (
 from . import search as site_search
 from .attachments import add_attachments
 from .config import RelevePluginConfig
-from .derived import DerivedFile
+from .derived import DerivedFile, SourceFile
 from .engine import running, supported
 from .nav import build_nav
+from .serving import (
+    ServeSession,
+    empty_site,
+    outdate,
+    refresh_file,
+    refresh_search,
+    setup_of,
+)
 
 # A plain logger under `mkdocs.`: counted by --strict, printed as `path:line: CODE message`.
 log = logging.getLogger("mkdocs.plugins.releve")
@@ -88,18 +102,31 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
     def __init__(self) -> None:
         self.serving = False
+        self.dirty = False
+        self.session: ServeSession | None = None  # what `serve` keeps between builds
         self.search_input: Path | None = None  # what Pagefind reads: a copy of each marked page
         self._reset()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.dirty = dirty
+        self.session = ServeSession() if self.serving else None
+
+    def on_shutdown(self) -> None:
+        if self.session is not None:
+            self.session.refresher.cancel()
+            self.session.refresher.wait(timeout=30)
+        self._drop_search_input()
 
     def on_build_error(self, /, *, error: Exception) -> None:
-        self._drop_search_input()
+        if self.session is None:
+            self._drop_search_input()
 
     def _prepare_search_input(self) -> None:
         """A temporary folder for what Pagefind reads (`search_copy` of each marked page),
-        removed after the build: never published."""
+        removed after the build (after the `serve` session): never published."""
+        if self.session is not None and self.search_input is not None and self.search:
+            return  # the copies of the pages this build does not write again still hold
         self._drop_search_input()
         if self.search:
             self.search_input = scratch_folder()
@@ -124,10 +151,13 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self.search_pages = 0  # pages marked for the index by on_post_page
         self.generated: set[str] = set()  # source URIs of the pages Relève generates
         self.stashed: dict[str, dict[str, str]] = {}  # src_uri -> raw HTML blocks (raw_html)
+        self.rebuild: Rebuild = EVERYTHING  # what this build writes again (`serve --dirty`)
 
     # configuration ---------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
+        if self.session is not None:
+            self.session.refresher.cancel()  # a refresh still running would be stale
         refuse_unsupported_engine(config)
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
@@ -190,7 +220,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Load the model once (`SiteContent`), then add its sources, assets, generated
         pages and data files to MkDocs' collection."""
-        cache = SourceCache.open(self.root)
+        session = self.session
+        cache = session.source_cache(self.root) if session else SourceCache.open(self.root)
         self.site = site = SiteContent.load(self.root, self.settings, self.today, cache)
         self.runbook, self.findings = site.runbook, site.findings
         self.coverage, self.cards = site.coverage, site.cards
@@ -223,27 +254,52 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             files.append(file)
         self.generated = set(generated)
         url_of = self._url_of(files)
-        # Computed on the other core while MkDocs renders the runbook's own pages (`mkdocs
-        # build` only: `serve` runs a web server thread); each file takes its part when
-        # MkDocs first reads it.
-        content = Forked(lambda: site.derived(url_of), fork=not self.serving)
-        for file in derived:
-            file.take = lambda uri=file.src_uri: content.result().get(uri)
+        if session is None:
+            # Computed on the other core while MkDocs renders the runbook's own pages; each
+            # file takes its part when MkDocs first reads it.
+            content = Forked(lambda: site.derived(url_of))
+            for file in derived:
+                file.take = lambda uri=file.src_uri: content.result().get(uri)
+        else:
+            self._serve_derived(derived, site, url_of)
 
         if config.nav is None and self.config.nav:
             config.nav = build_nav(site.runbook, files, self.sources, self.settings,
                                    self.config.nav_procedures)  # fmt: skip
+        if session is not None and self.dirty:
+            custom = [config.theme.custom_dir] if config.theme.custom_dir else []
+            self.rebuild = session.plan(site, setup_of(config.config_file_path, custom, config.nav))
+            if self.rebuild.everything:
+                empty_site(Path(config.site_dir))
+            for uri in session.showing_cards(self.rebuild.credentials):
+                if (file := files.get_file_from_path(uri)) is not None:
+                    outdate(file.abs_dest_path)
         self.files = files
         return files
+
+    def _serve_derived(self, derived: list[DerivedFile], site: SiteContent, url_of) -> None:
+        """Under `serve`: each generated page computed alone, when this build writes it
+        (`self.rebuild`); the calendar feed in the background, after the build."""
+        pages = site.generated_pages(url_of)
+        for file in derived:
+            uri = file.src_uri
+            file.wanted = lambda uri=uri: uri in self.rebuild
+            if uri == ICS:
+                file.take = None  # written empty the first time, then by the refresher
+            elif uri in self.generated:
+                file.take = lambda uri=uri: pages.page(uri)
+            else:
+                file.take = lambda uri=uri: site.data_file(uri, url_of)
 
     def _add_source(self, files: Files, config: MkDocsConfig, uri: str, obj) -> None:
         if files.get_file_from_path(uri) is not None:
             log.warning(Translator(self.settings.language)("build.shadowed", path=uri))
             files.remove(files.get_file_from_path(uri))
-        file = File(uri, src_dir=str(self.root), dest_dir=config.site_dir,
-                    use_directory_urls=config.use_directory_urls,
-                    inclusion=InclusionLevel.NOT_IN_NAV)  # fmt: skip
+        file = SourceFile(uri, src_dir=str(self.root), dest_dir=config.site_dir,
+                          use_directory_urls=config.use_directory_urls,
+                          inclusion=InclusionLevel.NOT_IN_NAV)  # fmt: skip
         file.edit_uri = self._edit_uri(config, uri)
+        file.wanted = lambda: uri in self.rebuild
         files.append(file)
         self.sources[uri] = obj
 
@@ -304,6 +360,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         elif isinstance(obj, Client):
             page.meta = {**page.meta, "title": str(escape(obj.name))}
         markdown, self.inline[page.file.src_uri] = mark_inline(markdown)
+        if self.session is not None:
+            self.session.cards_on[page.file.src_uri] = set(self.inline[page.file.src_uri])
         if page.file.src_uri in self.generated:
             # Our own big HTML blocks skip Python-Markdown's HTML parser (raw_html.py).
             markdown, self.stashed[page.file.src_uri] = raw_html.stash(markdown)
@@ -379,11 +437,14 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         log.info(_("build.search_written", pages=self.search_pages, seconds=f"{stats.seconds:.1f}"))
 
     def on_post_build(self, /, *, config: MkDocsConfig) -> None:
-        try:
-            if self.search:
-                self._index_search(config)
-        finally:
-            self._drop_search_input()
+        if self.session is not None:
+            self._refresh_in_background(config, self.session)
+        else:
+            try:
+                if self.search:
+                    self._index_search(config)
+            finally:
+                self._drop_search_input()
         if not self.settings.binder or self.runbook is None:
             return
         started = time.perf_counter()
@@ -407,6 +468,28 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
                    reused=done.reused, rendered=done.rendered))  # fmt: skip
 
     # serve -----------------------------------------------------------------
+    def _refresh_in_background(self, config: MkDocsConfig, session: ServeSession) -> None:
+        """Drop the pages whose source is gone, then refresh the search index (from every
+        page's search copy) and the calendar feed after the build, in a background thread:
+        the edited page is served without waiting for them."""
+        site_dir = Path(config.site_dir)
+        pages = {f.dest_uri for f in self.files.documentation_pages()} if self.files else set()
+        session.prune(site_dir, pages, self.search_input)
+        _ = Translator(self.settings.language)
+        jobs = []
+        if self.search and self.search_input is not None and self.search_pages:
+
+            def written(pages: int, seconds: float) -> None:
+                log.info(_("build.search_written", pages=pages, seconds=f"{seconds:.1f}"))
+
+            jobs.append(refresh_search(site_dir, self.search_input, self.settings.language,
+                                       written))  # fmt: skip
+        ics = self.files.get_file_from_path(ICS) if self.files else None
+        if ics is not None and ICS in self.rebuild:
+            site, url_of = self.site, self._url_of(self.files)
+            jobs.append(refresh_file(site_dir, ics.dest_uri, lambda: site.data_file(ICS, url_of)))
+        session.refresher.start(jobs)
+
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder):
         """Rebuild on a change to any of the runbook's files (MkDocs watches only docs_dir
         and mkdocs.yml; watching a path twice is counted, not doubled)."""

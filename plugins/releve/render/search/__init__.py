@@ -16,7 +16,7 @@ from .marks import (
     mark_page,
     search_copy,
 )
-from .pagefind import IndexStats, SearchIndexError, build_index
+from .pagefind import IndexStats, SearchIndexError, build_index, swap_in
 
 __all__ = [
     "CLIENT",
@@ -32,5 +32,6 @@ __all__ = [
     "mark_page",
     "scratch_folder",
     "search_copy",
+    "swap_in",
     "write_copy",
 ]

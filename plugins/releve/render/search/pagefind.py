@@ -47,12 +47,15 @@ class SearchIndexError(Exception):
     """Pagefind is missing or failed; the message says why, in Pagefind's words."""
 
 
-def build_index(site_dir: Path, language: str, pages: Path | None = None) -> IndexStats:
+def build_index(site_dir: Path, language: str, pages: Path | None = None,
+                staging: Path | None = None) -> IndexStats:  # fmt: skip
     """Index the marked pages of `site_dir` in `language` (stemming, stop words).
 
     `pages`: a folder laid out like the site that holds what Pagefind reads of each marked
-    page (`marks.search_copy`), instead of the site itself."""
-    out = site_dir / BUNDLE
+    page (`marks.search_copy`), instead of the site itself. `staging`: write the bundle
+    there and leave it for the caller to move into place (`swap_in`), so that readers of a
+    site being served keep the previous index, whole, until the new one is."""
+    out = staging if staging is not None else site_dir / BUNDLE
     started = time.perf_counter()
     for _ in range(ATTEMPTS):
         shutil.rmtree(out, ignore_errors=True)  # no stale chunks (`--dirty`, a retry)
@@ -65,6 +68,18 @@ def build_index(site_dir: Path, language: str, pages: Path | None = None) -> Ind
     raise SearchIndexError(
         f"Pagefind wrote an incomplete index {ATTEMPTS} times ({broken}); build again"
     )
+
+
+def swap_in(site_dir: Path, staging: Path) -> None:
+    """Put a bundle written by `build_index(..., staging=)` in place of the site's: two
+    renames, so a reader finds the old bundle or the new one, never a mix."""
+    out = site_dir / BUNDLE
+    old = out.with_name(f"{BUNDLE}.old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def incomplete(out: Path) -> str | None:
