@@ -64,12 +64,27 @@ def record_text(procedure: str, day: date, person: str, status: str, note: str |
 def quoted_ids(ids: list[str]) -> set[str]:
     """The ids `record_text` writes in quotes (those YAML would read as a number, a date...),
     found in one pass: the site's "Mark as done" writes the same text in the browser."""
-    if not ids:
-        return set()
+    new = [i for i in dict.fromkeys(ids) if i not in _QUOTED]
+    if new:
+        out = io.StringIO()
+        _yaml().dump(new, out)
+        lines = out.getvalue().splitlines()
+        if len(lines) == len(new):  # one line each (ids are one-line names)
+            _QUOTED.update((i, line != f"- {i}") for i, line in zip(new, lines, strict=True))
+        else:
+            return {i for i in ids if _quoted_alone(i)}
+    return {i for i in ids if _QUOTED[i]}
+
+
+# id -> quoted by `record_text`: the answer never changes, and `releve serve` asks for
+# 2,000 ids on every rebuild.
+_QUOTED: dict[str, bool] = {}
+
+
+def _quoted_alone(ident: str) -> bool:
     out = io.StringIO()
-    _yaml().dump(list(ids), out)
-    return {i for i, line in zip(ids, out.getvalue().splitlines(), strict=False)
-            if line != f"- {i}"}  # fmt: skip
+    _yaml().dump([ident], out)
+    return out.getvalue() != f"- {ident}\n"
 
 
 def new_record(root: Path, records_dir: str, procedure: str, day: date, person: str,

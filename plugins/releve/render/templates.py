@@ -6,7 +6,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jinja2 import (
@@ -58,8 +58,11 @@ def code_ticks(value: Any) -> Markup:
     return Markup(_TICKS.sub(r"<code>\1</code>", str(escape(value))))
 
 
+@lru_cache(maxsize=1 << 16)
 def relative_url(target: str, base: str) -> str:
-    """URL of `target` relative to the page at `base` (both site-relative, like File.url)."""
+    """URL of `target` relative to the page at `base` (both site-relative, like File.url).
+    Remembered: a page links to the same few pages many times, and `posixpath.relpath`
+    is slow."""
     base_dir = base if base.endswith("/") or base == "" else posixpath.dirname(base) + "/"
     rel = posixpath.relpath("/" + target, "/" + base_dir)
     if target.endswith("/") and not rel.endswith("/"):
