@@ -214,6 +214,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             return "" if text == f"theme.{key}" else text
 
         env.globals["releve_theme"] = releve_theme
+        if self.session is not None:
+            env.bytecode_cache = self.session.bytecode
         return env
 
     # files -----------------------------------------------------------------

@@ -25,6 +25,9 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
+
 from ..core.atomic import write_atomic
 from ..model.source_cache import SourceCache
 from ..render.incremental import EVERYTHING, Rebuild, plan
@@ -48,6 +51,7 @@ class ServeSession:
         # src URI -> credential ids whose card the page shows inline, as last rendered
         self.cards_on: dict[str, set[str]] = {}
         self.refresher = Refresher()
+        self.bytecode = MemoryBytecodeCache()  # the theme's templates, compiled once
 
     def source_cache(self, root: Path) -> SourceCache:
         """The runbook's source cache, opened once and kept in memory between builds."""
@@ -112,6 +116,24 @@ def empty_site(site_dir: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
         else:
             entry.unlink(missing_ok=True)
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory between builds. The engine makes a new template
+    environment for each build, and compiling Material's templates again costs a
+    fifth of a second; Jinja keys each entry by the template's name and checks its
+    source, so an edited override is compiled again."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
 
 
 class Refresher:
