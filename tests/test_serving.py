@@ -140,3 +140,13 @@ def test_the_search_bundle_is_swapped_in_whole(tmp_path):
     swap_in(site, staging)
     assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["new-chunk.pf_index"]
     assert sorted(p.name for p in site.iterdir()) == ["pagefind"]
+
+
+def test_a_failed_build_makes_the_next_one_full(make_runbook):
+    f = runbook(make_runbook)
+    session = ServeSession()
+    setup = setup_of(str(f.root / "mkdocs.yml"), [], [])
+    session.plan(load(f.root), setup)
+    assert not session.plan(load(f.root), setup).everything
+    session.forget()  # what the plugin does on a build error
+    assert session.plan(load(f.root), setup).everything

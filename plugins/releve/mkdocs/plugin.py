@@ -121,6 +121,8 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
     def on_build_error(self, /, *, error: Exception) -> None:
         if self.session is None:
             self._drop_search_input()
+        else:
+            self.session.forget()  # some pages may be written, others not: all next time
 
     def _prepare_search_input(self) -> None:
         """A temporary folder for what Pagefind reads (`search_copy` of each marked page),

@@ -67,6 +67,11 @@ class ServeSession:
         self.site, self.setup = site, setup
         return rebuild
 
+    def forget(self) -> None:
+        """A build failed part way: what the site holds is no longer what `site` says, so
+        the next build writes everything."""
+        self.site = self.setup = None
+
     def showing_cards(self, credentials: frozenset[str]) -> list[str]:
         """Source URIs of the pages that last showed one of these credentials' cards inline
         (a docs page, a client's notes...): their "also used in" may have changed."""
