@@ -24,7 +24,7 @@ from releve.diff.snapshot import take
 from releve.i18n import Translator
 from releve.lint import lint_runbook
 from releve.model import load_runbook
-from releve.render.pages.generated import generated_pages
+from releve.render.pages.generated import GeneratedPages
 from releve.render.reports.diff_report import json_view, markdown_view, text_view
 
 HERE = Path(__file__).parent / "golden"
@@ -76,7 +76,7 @@ def pages() -> dict[str, str]:
     runbook = load_runbook(HERE / "base")
     findings = lint_runbook(runbook, TODAY)
     coverage = compute(runbook, TODAY, horizon_end(TODAY, 90))
-    return generated_pages(runbook, TODAY, "en", url_of, findings, coverage)
+    return GeneratedPages(runbook, TODAY, "en", url_of, findings, coverage).all()
 
 
 @pytest.mark.parametrize("uri", PAGES)

@@ -95,8 +95,7 @@ class SiteContent:
 
     def pages(self, url_of: UrlOf) -> dict[str, str]:
         """The Markdown of every generated page, by source URI."""
-        pages = self.generated_pages(url_of)
-        return {uri: pages.page(uri) for uri in pages.uris()}
+        return self.generated_pages(url_of).all()
 
     def derived(self, url_of: UrlOf) -> dict[str, str | bytes]:
         """Every generated page's Markdown and every data file, by URI: what a build adds

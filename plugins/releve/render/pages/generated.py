@@ -198,21 +198,6 @@ def client_after(
     )
 
 
-def generated_pages(
-    runbook: Runbook,
-    today: date,
-    lang: str,
-    url_of,
-    findings: list[Finding],
-    coverage: Coverage | None = None,
-    known: Coverage | None = None,
-) -> dict[str, str]:
-    """Every page Relève generates, by source URI (`known`: a coverage over a longer
-    period than `coverage`, so that absences past the horizon are not computed again)."""
-    pages = GeneratedPages(runbook, today, lang, url_of, findings, coverage, known)
-    return {uri: pages.page(uri) for uri in pages.uris()}
-
-
 class GeneratedPages:
     """The generated pages one at a time, by source URI: a full build asks for all of
     them, `releve serve` only for those an edit changed (`render/incremental.py`). What
@@ -242,6 +227,10 @@ class GeneratedPages:
         uris += [service_uri(s) for s in self.runbook.services]
         uris += [person_uri(p) for p in self.runbook.team.people]
         return uris
+
+    def all(self) -> dict[str, str]:
+        """Every generated page's Markdown, by source URI (a full build)."""
+        return {uri: self.page(uri) for uri in self.uris()}
 
     def page(self, uri: str) -> str:
         """The Markdown of the generated page at `uri` (KeyError: not a generated page)."""
