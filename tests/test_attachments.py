@@ -108,6 +108,35 @@ def test_a_symlink_leading_out_is_not_followed(root, tmp_path):
     assert "procedures/general/img/escape.png" not in attachments(load_runbook(root))
 
 
+def test_resolving_through_known_folders_answers_as_realpath_does(root, tmp_path):
+    """The lint looks each folder up once (`folders`); every answer must be the one a
+    full `realpath` gives: links to files and folders, in and out, loops, missing parts."""
+    from releve.model.links import resolve
+
+    img = root / "procedures" / "general" / "img"
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "shot.png").write_bytes(png((1, 2, 3)))
+    (img / "out").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (img / "same.png").symlink_to("inbox screen.png")
+    (img / "escape.png").symlink_to(tmp_path / "outside.png")
+    (img / "loop.png").symlink_to("loop.png")
+    (img / "folder").mkdir()
+    (img / "folder" / "up").symlink_to("..", target_is_directory=True)
+    (img / "dangling.png").symlink_to("nowhere.png")
+    urls = ["img/inbox%20screen.png", "img/same.png", "img/escape.png", "img/loop.png",
+            "img/out/shot.png", "img/out/none.png", "img/folder", "img/folder/up/same.png",
+            "img/dangling.png", "img/inbox%20screen.png/x.png", "img/missing/x.png",
+            "forms/request.pdf", "../../../outside.png", "img/.hidden.png"]  # fmt: skip
+    page = "procedures/general/inbox.md"
+    folders: dict = {}
+    answers = [resolve(root, page, url, None, folders) for url in urls]
+    assert answers == [resolve(root, page, url) for url in urls]
+    assert [status for status, _path in answers] == [
+        "ok", "ok", "outside", "missing", "outside", "missing",
+        "missing", "ok", "missing", "missing", "missing", "ok", "outside", "hidden",
+    ]  # fmt: skip
+
+
 def test_a_linked_text_file_is_scanned_for_secrets(root):
     """Attachments are published: a password in a linked text file is RB009, like docs/."""
     notes = root / "procedures" / "general" / "forms" / "notes.txt"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -65,12 +66,19 @@ def is_page(url: str) -> bool:
     return file_part(url).lower().endswith(".md")
 
 
-def resolve(root: Path, page: str, url: str, real_root: str | None = None) -> tuple[str, str]:
+def resolve(
+    root: Path,
+    page: str,
+    url: str,
+    real_root: str | None = None,
+    folders: dict[str, str | None] | None = None,
+) -> tuple[str, str]:
     """(status, runbook path) of the local `url` written in the page at runbook path `page`.
 
     The path is relative to the runbook root, with `/`; it is "" when the URL leads
     out of the runbook. Status: OK (a file inside the runbook), MISSING, OUTSIDE, HIDDEN.
-    `real_root`: `os.path.realpath(root)`, when the caller resolves many URLs.
+    `real_root`: `os.path.realpath(root)`, and `folders` an empty dict shared by the
+    calls, when the caller resolves many URLs at one moment (`_real_file`).
     """
     wanted = file_part(url)
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), wanted))
@@ -79,13 +87,46 @@ def resolve(root: Path, page: str, url: str, real_root: str | None = None) -> tu
     if any(part.startswith(".") for part in joined.split("/")):
         return HIDDEN, joined
     real_root = real_root or os.path.realpath(root)
-    try:  # os.path rather than pathlib: the lint resolves every link of every page
-        real = os.path.realpath(os.path.join(root, joined), strict=True)
-    except (OSError, RuntimeError):  # missing, or a symlink loop (RuntimeError before 3.13)
+    # os.path rather than pathlib: the lint resolves every link of every page
+    real, is_file = _real_file(os.path.join(root, joined), folders)
+    if real is None:
         return MISSING, joined
     if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
         return OUTSIDE, ""
-    return (OK if os.path.isfile(real) else MISSING), joined
+    return (OK if is_file else MISSING), joined
+
+
+def _real_file(path: str, folders: dict[str, str | None] | None) -> tuple[str | None, bool]:
+    """(real path, is a regular file) of `path`, following every link; None where it is
+    missing or a link loops.
+
+    With `folders`, each folder's real path is found once (the links of 2,000 pages
+    point into a few folders) and only the last part is looked at for each file: the
+    same answer as `os.path.realpath(path, strict=True)`, as a link there is followed.
+    """
+    if folders is None:
+        try:
+            real = os.path.realpath(path, strict=True)
+        except (OSError, RuntimeError):  # missing, or a symlink loop (RuntimeError < 3.13)
+            return None, False
+        return real, os.path.isfile(real)
+    folder, name = os.path.split(path)
+    if folder not in folders:
+        try:
+            folders[folder] = os.path.realpath(folder, strict=True)
+        except (OSError, RuntimeError):
+            folders[folder] = None
+    real_folder = folders[folder]
+    if real_folder is None:
+        return None, False
+    real = os.path.join(real_folder, name)
+    try:
+        mode = os.lstat(real).st_mode
+    except OSError:
+        return None, False
+    if stat.S_ISLNK(mode):
+        return _real_file(real, None)
+    return real, stat.S_ISREG(mode)
 
 
 @dataclass(frozen=True)
@@ -150,18 +191,22 @@ def written_links(page: Procedure | Client) -> list[tuple[int, int, str, bool]]:
 
 
 def page_links(
-    root: Path, page: Procedure | Client, real_root: str | None = None
+    root: Path,
+    page: Procedure | Client,
+    real_root: str | None = None,
+    folders: dict[str, str | None] | None = None,
 ) -> list[BodyLink]:
     """The local links and images of a page's body, resolved against the files as they are
     now (where they point is read again each time; what the text says is remembered).
-    `real_root`: `os.path.realpath(root)`, when the caller reads many pages."""
+    `real_root`: `os.path.realpath(root)`, and `folders` a dict shared by the calls, when
+    the caller reads many pages at one moment (`resolve`)."""
     written = written_links(page)
     if not written:
         return []
     real_root = real_root or os.path.realpath(root)
     out = []
     for line, column, url, image in written:
-        status, path = resolve(root, page.path, url, real_root)
+        status, path = resolve(root, page.path, url, real_root, folders)
         out.append(BodyLink(url, path, status, page.body_line + line, column, image))
     return out
 
@@ -170,9 +215,9 @@ def attachments(runbook: Runbook) -> dict[str, Path]:
     """Runbook path -> file, of every file a procedure or client body links to (images,
     PDFs...) that the site publishes as it is: inside the runbook, not a Markdown page."""
     out: dict[str, Path] = {}
-    real_root = os.path.realpath(runbook.root)
+    real_root, folders = os.path.realpath(runbook.root), {}
     for page in [*runbook.procedures, *runbook.clients.values()]:
-        for link in page_links(runbook.root, page, real_root):
+        for link in page_links(runbook.root, page, real_root, folders):
             if link.status == OK and not link.page:
                 out.setdefault(link.path, runbook.root / link.path)
     return dict(sorted(out.items()))

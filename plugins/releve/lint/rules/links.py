@@ -24,9 +24,9 @@ MESSAGES = {MISSING: "lint.missing_file", OUTSIDE: "lint.link_outside", HIDDEN: 
 
 def rb025_missing_file(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:
     folders = tuple(f"{d.strip('/')}/" for d in (settings.procedures_dir, settings.clients_dir))
-    real_root = os.path.realpath(runbook.root)
+    real_root, real_folders = os.path.realpath(runbook.root), {}
     for page in [*runbook.procedures, *runbook.clients.values()]:
-        for link in page_links(runbook.root, page, real_root):
+        for link in page_links(runbook.root, page, real_root, real_folders):
             if link.status == OK:
                 continue
             if link.page and link.status == MISSING and not link.path.startswith(folders):
