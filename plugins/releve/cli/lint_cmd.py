@@ -8,6 +8,7 @@ imported here: no MkDocs, WeasyPrint or iCalendar on this path.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from functools import partial
@@ -52,6 +53,18 @@ def repo_prefix(root: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # A lint makes many objects and no cycles worth collecting: the collector's passes
+    # over a growing heap cost a first run on 2,000 files about 5%. It resumes after.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _lint(args)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _lint(args: argparse.Namespace) -> int:
     root = root_of(args)
     day = today_of(args)
     settings = load_settings(root)

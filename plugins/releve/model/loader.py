@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 from ..core.findings import Finding, has_control, printable, sort_findings
 from ..core.settings import Settings, load_settings
@@ -44,26 +44,22 @@ def _drills_from_records(procedures: list[Procedure], records: list[Record]) -> 
             proc.drilled = record.date
 
 
-T = TypeVar("T")
-
-
 def _parse_files(
-    parse: Callable[[Path, Path, list[Finding]], T],
-    kind: str,
+    files: list[tuple[str, Path, Callable[[Path, Path, list[Finding]], Any]]],
     root: Path,
-    paths: list[Path],
     cache: SourceCache | None,
-    then: Callable[[T], None] | None,
+    then: Callable[[Any], None] | None,
     workers: int,
-) -> list[tuple[T, list[Finding]]]:
-    """Each file's parse and its findings, in order; from `cache` while a file is unchanged."""
+) -> list[tuple[Any, list[Finding]]]:
+    """Each `(kind, path, parse)`'s parse and its findings, in order; from `cache` while a
+    file is unchanged."""
     if cache is None:
         out = []
-        for path in paths:
+        for _kind, path, parse in files:
             own: list[Finding] = []
             out.append((parse(root, path, own), own))
         return out
-    return cache.parse_all(kind, paths, parse, root, then, workers)
+    return cache.parse_all(files, root, then, workers)
 
 
 def load_runbook(
@@ -85,9 +81,15 @@ def load_runbook(
     findings: list[Finding] = []
     team = parse_team(root, root / settings.team_file, findings)
 
+    # Clients and procedures are parsed in one list, which a first lint shares out.
+    client_paths = _markdown_files(root, root / settings.clients_dir, findings)
+    proc_paths = _markdown_files(root, root / settings.procedures_dir, findings)
+    files = [("client", path, parse_client) for path in client_paths]
+    files += [("procedure", path, parse_procedure) for path in proc_paths]
+    parsed = _parse_files(files, root, cache, then, workers)
+
     clients = {}
-    paths = _markdown_files(root, root / settings.clients_dir, findings)
-    for client, own in _parse_files(parse_client, "client", root, paths, cache, then, 1):
+    for client, own in parsed[: len(client_paths)]:
         findings.extend(own)
         if client is None:
             continue
@@ -101,9 +103,7 @@ def load_runbook(
 
     procedures = []
     seen: dict[str, str] = {}
-    paths = _markdown_files(root, root / settings.procedures_dir, findings)
-    parsed = _parse_files(parse_procedure, "procedure", root, paths, cache, then, workers)
-    for proc, own in parsed:
+    for proc, own in parsed[len(client_paths) :]:
         findings.extend(own)
         if proc is None:
             continue
