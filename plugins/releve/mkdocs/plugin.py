@@ -114,6 +114,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
     def on_shutdown(self) -> None:
         if self.session is not None:
+            self.session.resume_collector()
             self.session.refresher.cancel()
             self.session.refresher.wait(timeout=30)
         self._drop_search_input()
@@ -123,6 +124,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
             self._drop_search_input()
         else:
             self.session.forget()  # some pages may be written, others not: all next time
+            self.session.resume_collector()
 
     def _prepare_search_input(self) -> None:
         """A temporary folder for what Pagefind reads (`search_copy` of each marked page),
@@ -160,6 +162,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         self._reset()
         if self.session is not None:
             self.session.refresher.cancel()  # a refresh still running would be stale
+            self.session.pause_collector()  # until on_post_build: the edit waits for this build
         refuse_unsupported_engine(config)
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
@@ -317,8 +320,12 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
     @staticmethod
     def _url_of(files: Files):
+        uris = files.src_uris  # the engine's own map, kept up to date as files are added
+
         def url_of(src_uri: str) -> str | None:
-            file = files.get_file_from_path(src_uri)
+            # The map first: a page of 2,000 links asks it thousands of times, and
+            # `get_file_from_path` makes a path object each time to normalise the name.
+            file = uris.get(src_uri) or files.get_file_from_path(src_uri)
             return file.url if file is not None else None
 
         return url_of
@@ -442,6 +449,7 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
     def on_post_build(self, /, *, config: MkDocsConfig) -> None:
         if self.session is not None:
+            self.session.resume_collector()
             self._refresh_in_background(config, self.session)
         else:
             try:

@@ -17,6 +17,7 @@ from what only the site engine knows (its configuration, theme and navigation):
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import os
@@ -52,6 +53,20 @@ class ServeSession:
         self.cards_on: dict[str, set[str]] = {}
         self.refresher = Refresher()
         self.bytecode = MemoryBytecodeCache()  # the theme's templates, compiled once
+        self._collecting = False  # the collector was on before this build paused it
+
+    def pause_collector(self) -> None:
+        """No garbage collection while a build runs. The session holds the whole model and
+        site in memory, and each of the collector's full passes over it (50 to 100 ms at
+        2,000 procedures) fell inside the build an edit waits for; it resumes after
+        (`resume_collector`), when the page is already served."""
+        self._collecting = self._collecting or gc.isenabled()
+        gc.disable()
+
+    def resume_collector(self) -> None:
+        if self._collecting:
+            gc.enable()
+        self._collecting = False
 
     def source_cache(self, root: Path) -> SourceCache:
         """The runbook's source cache, opened once and kept in memory between builds."""
