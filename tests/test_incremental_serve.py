@@ -481,3 +481,29 @@ def test_a_new_procedure_appears_on_its_people_and_service_pages(server):
     expect(server, page_of(source), has=[title])
     for path in where:
         expect(server, path, has=[title, "inventaire-fournitures/"])
+
+
+def test_serve_watches_with_the_systems_events_and_builds_only_on_a_change(server):
+    """`releve serve` swaps the engine's polling for native file events (test_watching.py),
+    which also report files opened and read: each build reads every source, and none of
+    that may start another build. Left alone, the server builds nothing more."""
+    from releve.i18n import t
+
+    log = server.log.read_text(encoding="utf-8", errors="replace")
+    assert t("fr", "serve.watch_native") in log, server.log_tail()
+
+    def builds() -> int:
+        return server.log.read_text(encoding="utf-8", errors="replace").count(
+            "Building documentation"
+        )
+
+    source = "procedures/agenda/signatures-notariales.md"
+    page = server.root / source
+    page.write_text(page.read_text(encoding="utf-8") + "\nMot témoin Ornithorynque.\n", "utf-8")
+    expect(server, page_of(source), has=["Ornithorynque"])  # one build, reading sources
+    time.sleep(3)  # a build of the sample takes about a second: a loop would show
+    before = builds()
+    for _ in range(3):
+        expect(server, "", has=[SITE_NAME], seconds=0)  # serving reads the site, not sources
+    time.sleep(3)
+    assert builds() == before, server.log_tail()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import sys
 from importlib import import_module, metadata
 from pathlib import Path
@@ -25,6 +26,7 @@ from pathlib import Path
 from ..core.settings import load_settings
 from ..i18n import t
 from ..mkdocs.engine import Engine, supported
+from ..mkdocs.watching import NATIVE, POLLING, WATCHER_ENV
 from .common import EXIT_USAGE, CommandError, add_root, runbook_root
 
 ENGINES = ("mkdocs", "properdocs")
@@ -57,6 +59,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--full", action="store_true",
         help="rebuild the whole site on every change (the engine's own serve)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--poll", action="store_true",
+        help="look for changes every half second instead of the system's file events "
+        "(network shares, some container mounts)",
     )  # fmt: skip
     _common(serve)
     serve.set_defaults(func=run_serve)
@@ -149,5 +156,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if not args.full:
         # Only what an edit changes is written again (`mkdocs/serving.py` decides what).
         options.append("--dirty")
+    # The plugin swaps the engine's polling for the system's file events (`watching.py`).
+    os.environ[WATCHER_ENV] = POLLING if args.poll else NATIVE
     sys.stdout.flush()
     return run_engine(name, ["serve", "--dev-addr", args.dev_addr, *options])

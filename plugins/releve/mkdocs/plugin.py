@@ -86,6 +86,7 @@ from .serving import (
     refresh_search,
     setup_of,
 )
+from .watching import NATIVE, watch_natively
 
 # A plain logger under `mkdocs.`: counted by --strict, printed as `path:line: CODE message`.
 log = logging.getLogger("mkdocs.plugins.releve")
@@ -504,10 +505,17 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder):
         """Rebuild on a change to any of the runbook's files (MkDocs watches only docs_dir
-        and mkdocs.yml; watching a path twice is counted, not doubled)."""
-        for path in RunbookFiles.of(self.root, self.settings).paths(self.root):
-            if path.exists():
-                server.watch(str(path))
+        and mkdocs.yml; watching a path twice is counted, not doubled); under `releve
+        serve`, with the system's file events rather than polling (`watching.py`)."""
+        ours = [str(p) for p in RunbookFiles.of(self.root, self.settings).paths(self.root)
+                if p.exists()]  # fmt: skip
+        for path in ours:
+            server.watch(path)
+        _ = Translator(self.settings.language)
+        engine = [config.docs_dir, config.config_file_path or "", *config.theme.dirs]
+        say = lambda key, reason: log.info(_(key, reason=reason))  # noqa: E731
+        if watch_natively(server, [*engine, *ours], say) == NATIVE:
+            log.info(_("serve.watch_native"))
         return server
 
 
