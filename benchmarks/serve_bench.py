@@ -20,7 +20,7 @@ build. The machine (cores, load average) is printed at start and end: a busy mac
 slows every figure. Processes run without PYTHONDONTWRITEBYTECODE, as users run them
 (modules from their .pyc).
 
-    python benchmarks/serve_bench.py [N ...] [--edits K] [--builds B] [--engine E] [--full]
+    python benchmarks/serve_bench.py [N ...] [--edits K] [--builds B] [--engine E] [--full] [--poll]
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def fetch(url: str) -> str | None:
 class Serve:
     """`releve serve` on a runbook, its output in a log file; stopped by its own pid."""
 
-    def __init__(self, root: Path, engine: str, full: bool) -> None:
+    def __init__(self, root: Path, engine: str, full: bool, poll: bool = False) -> None:
         self.root = root
         address = f"127.0.0.1:{free_port()}"
         self.url = f"http://{address}/"
@@ -128,6 +128,7 @@ class Serve:
             "--root",
             str(root),
             *(["--full"] if full else []),
+            *(["--poll"] if poll else []),
         ]
         with open(self.log, "w", encoding="utf-8") as out:
             self.proc = subprocess.Popen(
@@ -206,14 +207,14 @@ def edit(serve: Serve, source: Path, title: str) -> tuple[float, float]:
     return visible, searched[0]
 
 
-def bench(n: int, engine: str, edits: int, builds: int, full: bool) -> dict:
+def bench(n: int, engine: str, edits: int, builds: int, full: bool, poll: bool = False) -> dict:
     with tempfile.TemporaryDirectory(prefix="serve-bench-") as tmp:
         root = generate(Path(tmp) / f"releve-{n}", n)
         time.sleep(3.1)  # files written this instant are not kept by the source cache
         cold = full_build(root, engine)  # fills the source cache, as a team's is
         warm = min(full_build(root, engine) for _ in range(builds))
         source = sorted((root / "procedures").rglob("*.md"))[n // 2]
-        serve = Serve(root, engine, full)
+        serve = Serve(root, engine, full, poll)
         try:
             started = time.perf_counter()
             while fetch(serve.url) is None or serve.searches_written() < 1:
@@ -250,10 +251,14 @@ def main() -> None:
         help="the site engine (default: the one releve chooses)",
     )
     parser.add_argument("--full", action="store_true", help="serve with --full")
+    parser.add_argument(
+        "--poll", action="store_true", help="serve with --poll (the engine's polling watcher)"
+    )
     args = parser.parse_args()
     args.engine = choose(args.engine, "en")  # the one `releve --engine auto` would run
     print(f"machine at start: {machine()}", flush=True)
-    print(f"engine: {args.engine}; serve{' --full' if args.full else ''}; {args.edits} edits")
+    flags = (" --full" if args.full else "") + (" --poll" if args.poll else "")
+    print(f"engine: {args.engine}; serve{flags}; {args.edits} edits")
     print(
         "| N | full build (s) | edit -> visible (s) | ratio to full build "
         "| edit -> search right (s) |"
@@ -261,7 +266,7 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|", flush=True)
     results = []
     for n in args.sizes:
-        r = bench(n, args.engine, args.edits, args.builds, args.full)
+        r = bench(n, args.engine, args.edits, args.builds, args.full, args.poll)
         results.append(r)
         visible, searched = statistics.median(r["visible"]), statistics.median(r["searched"])
         print(

@@ -13,6 +13,7 @@ Marked `build`: they run the engine named by RELEVE_ENGINE (`--engine`).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -25,7 +26,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -81,10 +82,11 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`releve serve` on a copy of the sample runbook, shared by the module's tests."""
-    root = copy_sample(tmp_path_factory.mktemp("incremental") / "rb")
+@contextlib.contextmanager
+def serving(folder: Path, *options: str) -> Iterator[Server]:
+    """`releve serve` (with `options`) on a copy of the sample runbook in `folder`,
+    once its first build is served; stopped after."""
+    root = copy_sample(folder / "rb")
     shutil.copytree(REPO / "records", root / "records")
     port = free_port()
     log = root.parent / "serve.log"
@@ -98,6 +100,7 @@ def server(tmp_path_factory):
         ENGINE,
         "--root",
         str(root),
+        *options,
     ]
     with open(log, "w", encoding="utf-8") as out:
         proc = subprocess.Popen(
@@ -109,6 +112,13 @@ def server(tmp_path_factory):
         yield served
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`releve serve` on a copy of the sample runbook, shared by the module's tests."""
+    with serving(tmp_path_factory.mktemp("incremental")) as served:
+        yield served
 
 
 # --- reading the site --------------------------------------------------------------------
@@ -507,3 +517,17 @@ def test_serve_watches_with_the_systems_events_and_builds_only_on_a_change(serve
         expect(server, "", has=[SITE_NAME], seconds=0)  # serving reads the site, not sources
     time.sleep(3)
     assert builds() == before, server.log_tail()
+
+
+def test_serve_poll_keeps_the_engines_polling_and_still_follows_an_edit(tmp_path):
+    """`--poll`, for shares and container mounts where file events do not arrive: no
+    native watcher, and an edit is still seen (within the engine's half-second polls)."""
+    from releve.i18n import t
+
+    with serving(tmp_path, "--poll") as polled:
+        log = polled.log.read_text(encoding="utf-8", errors="replace")
+        assert t("fr", "serve.watch_native") not in log
+        source = "procedures/agenda/rappels-rendez-vous.md"
+        page = polled.root / source
+        page.write_text(page.read_text(encoding="utf-8") + "\nMot témoin Axolotl.\n", "utf-8")
+        expect(polled, page_of(source), has=["Axolotl"])

@@ -157,6 +157,13 @@ def run_serve(args: argparse.Namespace) -> int:
         # Only what an edit changes is written again (`mkdocs/serving.py` decides what).
         options.append("--dirty")
     # The plugin swaps the engine's polling for the system's file events (`watching.py`).
+    before = os.environ.get(WATCHER_ENV)
     os.environ[WATCHER_ENV] = POLLING if args.poll else NATIVE
     sys.stdout.flush()
-    return run_engine(name, ["serve", "--dev-addr", args.dev_addr, *options])
+    try:
+        return run_engine(name, ["serve", "--dev-addr", args.dev_addr, *options])
+    finally:
+        if before is None:
+            os.environ.pop(WATCHER_ENV, None)
+        else:
+            os.environ[WATCHER_ENV] = before

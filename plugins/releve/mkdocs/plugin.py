@@ -512,7 +512,9 @@ class RelevePlugin(BasePlugin[RelevePluginConfig]):
         for path in ours:
             server.watch(path)
         _ = Translator(self.settings.language)
-        engine = [config.docs_dir, config.config_file_path or "", *config.theme.dirs]
+        engine = [config.docs_dir, *config.theme.dirs]
+        if config.config_file_path:
+            engine.append(config.config_file_path)
         say = lambda key, reason: log.info(_(key, reason=reason))  # noqa: E731
         if watch_natively(server, [*engine, *ours], say) == NATIVE:
             log.info(_("serve.watch_native"))
