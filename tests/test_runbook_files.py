@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 
 from test_diff import diff
 
@@ -123,7 +124,10 @@ def test_serve_watches_every_file_of_the_list(tmp_path):
     plugin.root = tmp_path
     plugin.settings = Settings(docs_dir="pages", custom_dir="theme")
     server = Watcher()
-    plugin.on_serve(server, config=None, builder=None)
+    config = SimpleNamespace(
+        docs_dir=str(tmp_path / "pages"), config_file_path=None, theme=SimpleNamespace(dirs=[])
+    )  # what on_serve reads
+    plugin.on_serve(server, config=config, builder=None)
     watched = {Path(p).relative_to(tmp_path).as_posix() for p in server.paths}
     assert watched == {"team.yml", "vault.yml", ".github/CODEOWNERS", "records", "procedures",
                        "pages", "theme"}  # fmt: skip
