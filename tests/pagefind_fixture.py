@@ -20,9 +20,18 @@ def decoded(site: Path) -> dict[Path, bytes]:
 
 
 def fragments(site: Path) -> dict[str, dict]:
-    """Indexed pages by URL: `content` (the searched text), `filters`, `meta`."""
+    """Indexed pages by URL: `content` (the searched text), `filters`, `meta`; from every
+    part of an index that came in parts."""
     pages = {}
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for folder in sorted({p.parent.parent for p in (site / "pagefind").rglob("*.pf_fragment")}):
+        pages.update(fragments_in(folder))
+    return pages
+
+
+def fragments_in(bundle: Path) -> dict[str, dict]:
+    """The pages of one Pagefind bundle (or part of one), by URL."""
+    pages = {}
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(PREFIX), path
         page = json.loads(data[len(PREFIX) :])

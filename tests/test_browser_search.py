@@ -6,15 +6,18 @@ stemming and the canary secrets.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import pytest
-from pagefind_fixture import decoded
+from pagefind_fixture import decoded, fragments, fragments_in
 from sample_site import sample_build
 from vault_helpers import enrolled
 
 from conftest import SCREENSHOTS, mkdocs_build
 from releve.model import load_runbook
+from releve.render.search import build_index
+from releve.render.search.pagefind import parts_of
 from releve.vault import ops, store
 
 pytestmark = pytest.mark.browser
@@ -209,6 +212,49 @@ def test_phone_width(site_url, chromium):
     page.locator(ITEMS).first.locator("a").first.click()
     page.wait_for_url("**/relance-jour-*/**")
     page.close()
+
+
+def filter_options(page) -> dict[str, list[str]]:
+    return {
+        name: page.locator(f'select[data-filter="{name}"] option').all_inner_texts()
+        for name in ("person", "client", "service", "priority")
+    }
+
+
+def test_an_index_in_parts_searches_as_one(sample, tmp_path, serve, chromium):
+    """A large runbook's index comes in parts, one Pagefind run each: the browser merges
+    them, so that the same words find the same pages, filters list every value and a
+    filter narrows across the parts, as with one bundle."""
+    whole = sample / "site"
+    parted = tmp_path / "site"
+    shutil.copytree(whole, parted)
+    stats = build_index(parted, "fr", part_pages=9)
+    listed = parts_of(parted / "pagefind")
+    assert stats.parts >= 3 and len(listed) == stats.parts - 1
+    in_parts = [fragments_in(parted / "pagefind" / part) for part in ["", *listed]]
+    assert all(in_parts) and sum(map(len, in_parts)) == len(fragments(whole))
+    runbook = load_runbook(sample)
+    client = runbook.clients["renovations-belanger"]
+    theirs = {p.title for p in runbook.procedures_of_client(client.id)} | {client.name}
+    seen = {}
+    for name, site in (("whole", whole), ("parted", parted)):
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(serve(site))
+        found = search(page, "elodie")
+        total = page.locator(".md-search-result__meta").inner_text().split()[0]
+        options = filter_options(page)
+        page.fill("input.md-search__input", "")
+        page.keyboard.type("client", delay=40)
+        titles(page)
+        page.select_option('select[data-filter="client"]', client.name)
+        narrowed = titles(page)
+        assert narrowed and set(narrowed) <= theirs, (name, narrowed)
+        narrowed_total = page.locator(".md-search-result__meta").inner_text().split()[0]
+        seen[name] = (found[0], total, options, narrowed_total)
+        page.close()
+    assert seen["parted"] == seen["whole"]
+    assert seen["whole"][0] == runbook.team.people["elodie"].name
+    assert all(len(values) > 1 for values in seen["whole"][2].values())
 
 
 CANARY = "CANARYsealedZq81"

@@ -8,12 +8,13 @@ import os
 import re
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from pagefind_fixture import fragments
+from pagefind_fixture import fragments, fragments_in
 from sample_site import init_build
 
 from conftest import engine_command, mkdocs_build
@@ -320,3 +321,80 @@ def test_the_index_made_from_search_copies_is_the_index_of_the_pages(
     built = fragments(site)
     assert len(built) >= 4 and built == fragments(direct)
     assert list(temporary.iterdir()) == []  # the copies are gone
+
+
+def pages_site(tmp_path, marked: int, unmarked: int = 0):
+    """A site of `marked` pages Pagefind is to index and `unmarked` ones it is not."""
+    site = tmp_path / "site"
+    for number in range(marked + unmarked):
+        page = site / f"p{number:02d}" / "index.html"
+        page.parent.mkdir(parents=True)
+        body = f"<h1>Task {number}</h1><p>Send invoice {number} to the client.</p>"
+        if number < marked:
+            body = f"<article data-pagefind-body>{body}</article>"
+        page.write_text(f'<html lang="en"><body>{body}</body></html>', encoding="utf-8")
+    return site
+
+
+def test_a_large_index_comes_in_parts_that_hold_every_page_once(tmp_path, monkeypatch):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))  # where the pages of each run are linked
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    whole = pages_site(tmp_path / "whole", 10, unmarked=3)
+    parted = pages_site(tmp_path / "parted", 10, unmarked=3)
+    assert build_index(whole, "en").parts == 1
+    assert index_module.parts_of(whole / "pagefind") == []
+    stats = build_index(parted, "en", part_pages=3)
+    listed = index_module.parts_of(parted / "pagefind")
+    assert stats.parts == 4 and listed == ["part-1", "part-2", "part-3"]
+    bundles = [parted / "pagefind" / part for part in ["", *listed]]
+    # Dealt in turn (so that every part has a share of every kind of page), never an
+    # unmarked page: a part of those alone would have Pagefind index their whole bodies.
+    urls = [sorted(fragments_in(bundle)) for bundle in bundles]
+    assert urls == [["/p00/", "/p04/", "/p08/"], ["/p01/", "/p05/", "/p09/"],
+                    ["/p02/", "/p06/"], ["/p03/", "/p07/"]]  # fmt: skip
+    assert fragments(parted) == fragments(whole)
+    assert incomplete(parted / "pagefind") is None
+    for bundle in bundles:  # each part is a bundle Pagefind's script can merge
+        assert (bundle / "pagefind-entry.json").exists()
+        assert not (bundle / "pagefind-ui.js").exists()
+    # The first bundle's script and WebAssembly search every part: one copy of each.
+    assert (bundles[0] / "pagefind.js").exists() and list(bundles[0].glob("wasm.*"))
+    for part in bundles[1:]:
+        assert not (part / "pagefind.js").exists() and not list(part.glob("wasm.*"))
+    assert list(temporary.iterdir()) == []  # the pages linked for each run are gone
+
+
+def test_a_part_cut_short_or_unlisted_is_seen(tmp_path):
+    site = pages_site(tmp_path, 4)
+    build_index(site, "en", part_pages=2)
+    out = site / "pagefind"
+    entry = out / "part-1" / "pagefind-entry.json"
+    saved = entry.read_text(encoding="utf-8")
+    entry.write_text("{", encoding="utf-8")
+    assert incomplete(out) == "part-1/pagefind-entry.json unreadable"
+    entry.write_text(saved, encoding="utf-8")
+    assert incomplete(out) is None
+    parts = out / index_module.PARTS
+    for listed in ('{"parts": ["../elsewhere/"]}', "[]", ""):
+        parts.write_text(listed, encoding="utf-8")
+        assert incomplete(out) == "releve-parts.json unreadable", listed
+    parts.unlink()
+    assert incomplete(out) == "releve-parts.json unreadable"
+
+
+def test_a_part_written_incomplete_is_indexed_again(tmp_path, monkeypatch):
+    site = pages_site(tmp_path, 4)
+    real, runs = index_module._index_once, []
+
+    def flaky(site_dir, out, language):
+        pages = real(site_dir, out, language)
+        runs.append(out.name)
+        if runs == ["pagefind", "part-1"]:  # the second part of the first attempt
+            (out / "pagefind-entry.json").write_text("", encoding="utf-8")
+        return pages
+
+    monkeypatch.setattr(index_module, "_index_once", flaky)
+    assert build_index(site, "en", part_pages=2).pages == 4
+    assert runs == ["pagefind", "part-1"] * 2 and incomplete(site / "pagefind") is None

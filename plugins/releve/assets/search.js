@@ -57,13 +57,35 @@
     toggle.dispatchEvent(new Event("change"));
   }
 
+  function searchOptions() {
+    var options = { baseUrl: root.pathname, excerptLength: 24 };
+    if (features.indexOf("search.highlight") !== -1) options.highlightParam = "h";
+    return options;
+  }
+
+  /* A large runbook's index comes in parts (Pagefind indexes at most so many pages
+     at a time): the first is the bundle, the others are listed in it and merged into
+     it here, so that one search, its filters and its ranking cover them all. */
+  function mergeParts(pagefind) {
+    var bundle = new URL("pagefind/", root);
+    return fetch(new URL("releve-parts.json", bundle).href, { cache: "no-cache" })
+      .then(function (response) { return response.ok ? response.json() : { parts: [] }; })
+      .then(function (listed) {
+        var parts = (listed && listed.parts) || [];
+        return Promise.all(parts.filter(function (part) {
+          return /^part-\d+\/$/.test(part);
+        }).map(function (part) {
+          return pagefind.mergeIndex(new URL(part, bundle).pathname, searchOptions());
+        }));
+      });
+  }
+
   function load() {
     if (!state.loading) {
       state.loading = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
-        var options = { baseUrl: root.pathname, excerptLength: 24 };
-        if (features.indexOf("search.highlight") !== -1) options.highlightParam = "h";
-        return Promise.resolve(pagefind.options(options))
+        return Promise.resolve(pagefind.options(searchOptions()))
           .then(function () { return pagefind.init(); })
+          .then(function () { return mergeParts(pagefind); })
           .then(function () { return setupFilters(pagefind); })
           .then(function () { return pagefind; });
       });

@@ -8,9 +8,20 @@ variables, so that no configuration file or variable of the runbook's changes
 what is indexed. (Pagefind's Python API waits 0.1 s before reading each answer
 of the binary: about half a second of a build did nothing.)
 
+Pagefind holds about 140 KB a page while it builds an index (the words of every
+page, twice, then the index itself): 290 MB at 2,000 pages. A larger runbook is
+therefore indexed in parts of at most PART_PAGES pages, one Pagefind run after the
+other, so that no run holds more than a part: the first part is the bundle the
+browser loads, the others sit in `part-N/` folders inside it, listed in PARTS, and
+the search script merges them into the first (Pagefind's `mergeIndex`). Pages are
+dealt to the parts in turn, so that each part has a share of every kind of page and
+word statistics (which rank results) alike in every part. A runbook of up to
+PART_PAGES pages gets one bundle, as Pagefind writes it.
+
 The bundle is checked after every run (every file non-empty, every compressed
-file whole) and indexing runs again, up to ATTEMPTS times, before the build fails
-with one clear line: an index cut short was seen on a busy machine.
+file whole, every part listed there) and indexing runs again, up to ATTEMPTS times,
+before the build fails with one clear line: an index cut short was seen on a busy
+machine.
 """
 
 from __future__ import annotations
@@ -27,47 +38,131 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .copies import scratch_folder
 from .marks import EXCLUDE_SELECTORS
 
 BUNDLE = "pagefind"  # folder of the index and its scripts, relative to the site
 TIMEOUT = 600  # seconds; 2,000 procedures take about 2 s: past this Pagefind has hung
 ATTEMPTS = 3
+PART_PAGES = 600  # pages per Pagefind run: under 100 MB for Pagefind (80 MB at 532)
+PARTS = "releve-parts.json"  # in the bundle: the folders of the other parts, for the browser
+MARK = "data-pagefind-body"  # in every page Pagefind is to index (`marks.mark_page`)
 # Pagefind's ready-made interfaces: Relève's own script drives pagefind.js instead.
 UNUSED = tuple(f"pagefind-{ui}.{ext}" for ui in ("ui", "modular-ui", "component-ui")
                for ext in ("js", "css"))  # fmt: skip
+# A part is searched by the first bundle's script and WebAssembly (`mergeIndex`).
+PART_UNUSED = ("pagefind.js", "pagefind-worker.js", "pagefind-highlight.js", "wasm.*.pagefind")
 
 
 @dataclass(frozen=True)
 class IndexStats:
     pages: int  # HTML files Pagefind read (marked or not)
     seconds: float
+    parts: int = 1  # Pagefind runs, one bundle each
 
 
 class SearchIndexError(Exception):
     """Pagefind is missing or failed; the message says why, in Pagefind's words."""
 
 
-def build_index(site_dir: Path, language: str, pages: Path | None = None,
-                staging: Path | None = None) -> IndexStats:  # fmt: skip
+def build_index(
+    site_dir: Path,
+    language: str,
+    pages: Path | None = None,
+    staging: Path | None = None,
+    part_pages: int = PART_PAGES,
+) -> IndexStats:
     """Index the marked pages of `site_dir` in `language` (stemming, stop words).
 
     `pages`: a folder laid out like the site that holds what Pagefind reads of each marked
     page (`marks.search_copy`), instead of the site itself. `staging`: write the bundle
     there and leave it for the caller to move into place (`swap_in`), so that readers of a
-    site being served keep the previous index, whole, until the new one is."""
+    site being served keep the previous index, whole, until the new one is. `part_pages`:
+    the most pages one Pagefind run indexes (see the module's docstring)."""
     out = staging if staging is not None else site_dir / BUNDLE
+    source = pages or site_dir
     started = time.perf_counter()
     for _ in range(ATTEMPTS):
         shutil.rmtree(out, ignore_errors=True)  # no stale chunks (`--dirty`, a retry)
-        read = _index_once(pages or site_dir, out, language)
+        read, parts = _index_parts(source, out, language, max(1, part_pages))
         broken = incomplete(out)
         if broken is None:
             for name in UNUSED:
                 (out / name).unlink(missing_ok=True)
-            return IndexStats(pages=read, seconds=time.perf_counter() - started)
+            for part in parts:
+                for pattern in UNUSED + PART_UNUSED:
+                    for path in (out / part).glob(pattern):
+                        path.unlink()
+            return IndexStats(read, time.perf_counter() - started, 1 + len(parts))
     raise SearchIndexError(
         f"Pagefind wrote an incomplete index {ATTEMPTS} times ({broken}); build again"
     )
+
+
+def _index_parts(source: Path, out: Path, language: str, part_pages: int) -> tuple[int, list[str]]:
+    """Index `source` into `out`, in parts when it holds more than `part_pages` pages; the
+    number of HTML files Pagefind read and the folders of the parts after the first."""
+    parts = _deal(source, part_pages)
+    if len(parts) <= 1:
+        read = _index_once(source, out, language)
+        _write_parts(out, [])
+        return read, []
+    scratch = scratch_folder()
+    try:
+        read, names = 0, []
+        for number, files in enumerate(parts):
+            folder = scratch / str(number)
+            for relative in files:
+                _place(source / relative, folder / relative)
+            name = f"part-{number}"
+            read += _index_once(folder, out if number == 0 else out / name, language)
+            if number:
+                names.append(name)
+            shutil.rmtree(folder, ignore_errors=True)
+        _write_parts(out, names)
+        return read, names
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _deal(source: Path, part_pages: int) -> list[list[Path]]:
+    """The marked pages of `source` (relative paths), dealt in turn to as few parts as
+    hold `part_pages` pages each; one part (all of `source`) for a small runbook."""
+    files = sorted(path.relative_to(source) for path in source.rglob("*.html") if path.is_file())
+    if len(files) <= part_pages:
+        return [files]
+    # A part of unmarked pages only would have Pagefind index their whole bodies.
+    marked = [rel for rel in files if MARK in (source / rel).read_text("utf-8", "replace")]
+    count = -(-len(marked) // part_pages)
+    return [marked[start::count] for start in range(count)] if count > 1 else [files]
+
+
+def _place(src: Path, dest: Path) -> None:
+    """Put `src` at `dest` for one Pagefind run: a hard link (no bytes copied), or a copy
+    where the two folders are on different file systems."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
+
+
+def _write_parts(out: Path, names: list[str]) -> None:
+    (out / PARTS).write_text(json.dumps({"parts": [f"{n}/" for n in names]}), encoding="utf-8")
+
+
+def parts_of(out: Path) -> list[str] | None:
+    """The folders of the parts after the first that the bundle `out` lists (None when the
+    list is missing or unreadable)."""
+    try:
+        listed = json.loads((out / PARTS).read_text(encoding="utf-8")).get("parts")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(listed, list) or not all(
+        isinstance(n, str) and re.fullmatch(r"part-\d+/", n) for n in listed
+    ):
+        return None
+    return [n.rstrip("/") for n in listed]
 
 
 def swap_in(site_dir: Path, staging: Path) -> None:
@@ -84,12 +179,17 @@ def swap_in(site_dir: Path, staging: Path) -> None:
 
 def incomplete(out: Path) -> str | None:
     """The first sign that the bundle in `out` is not whole, or None when it is."""
-    try:
-        entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "pagefind-entry.json unreadable"
-    if not entry.get("languages"):
-        return "pagefind-entry.json lists no language"
+    parts = parts_of(out)
+    if parts is None:
+        return f"{PARTS} unreadable"
+    for folder in (out, *(out / part for part in parts)):
+        where = "" if folder == out else f"{folder.name}/"
+        try:
+            entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return f"{where}pagefind-entry.json unreadable"
+        if not entry.get("languages"):
+            return f"{where}pagefind-entry.json lists no language"
     for path in sorted(out.rglob("*")):
         if not path.is_file():
             continue
