@@ -7,14 +7,19 @@ of it, on real builds, is in test_incremental_build.py and test_incremental_serv
 
 from __future__ import annotations
 
+import shutil
 import threading
 from datetime import date
 
+from pagefind_fixture import fragments
+
 from conftest import GOOD
 from releve.core.settings import load_settings
-from releve.mkdocs.serving import Refresher, ServeSession, setup_of
+from releve.mkdocs.serving import Refresher, ServeSession, refresh_search, setup_of
 from releve.render.incremental import SUMMARIES, plan
-from releve.render.search import swap_in
+from releve.render.search import build_index, swap_in
+from releve.render.search import pagefind as index_module
+from releve.render.search.pagefind import parts_of
 from releve.render.site_content import SiteContent
 
 DAY = date(2026, 11, 23)
@@ -140,6 +145,28 @@ def test_the_search_bundle_is_swapped_in_whole(tmp_path):
     swap_in(site, staging)
     assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["new-chunk.pf_index"]
     assert sorted(p.name for p in site.iterdir()) == ["pagefind"]
+
+
+def test_a_refreshed_index_in_parts_replaces_every_part_of_the_old_one(tmp_path, monkeypatch):
+    """Under serve the index is written beside the site, then swapped in: its parts go with
+    it, and no part of the previous index (which had more) stays behind."""
+    monkeypatch.setattr(index_module, "PART_PAGES", 2)
+    site, copies = tmp_path / "site", tmp_path / "copies"
+    for number in range(6):
+        page = copies / f"p{number}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<html lang="en"><body><article data-pagefind-body><h1>Task {number}'
+                        "</h1></article></body></html>", encoding="utf-8")  # fmt: skip
+    build_index(site, "en", pages=copies)
+    assert parts_of(site / "pagefind") == ["part-1", "part-2"]
+    for number in (4, 5):
+        shutil.rmtree(copies / f"p{number}")
+    said = []
+    refresh_search(site, copies, "en", lambda pages, seconds: said.append(pages))(lambda: True)
+    assert said == [4] and parts_of(site / "pagefind") == ["part-1"]
+    assert sorted(p.name for p in (site / "pagefind").glob("part-*")) == ["part-1"]
+    assert sorted(fragments(site)) == ["/p0/", "/p1/", "/p2/", "/p3/"]
+    assert sorted(p.name for p in site.iterdir()) == ["pagefind"]  # no staging left
 
 
 def test_a_failed_build_makes_the_next_one_full(make_runbook):

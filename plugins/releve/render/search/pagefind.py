@@ -70,7 +70,7 @@ def build_index(
     language: str,
     pages: Path | None = None,
     staging: Path | None = None,
-    part_pages: int = PART_PAGES,
+    part_pages: int | None = None,
 ) -> IndexStats:
     """Index the marked pages of `site_dir` in `language` (stemming, stop words).
 
@@ -78,13 +78,13 @@ def build_index(
     page (`marks.search_copy`), instead of the site itself. `staging`: write the bundle
     there and leave it for the caller to move into place (`swap_in`), so that readers of a
     site being served keep the previous index, whole, until the new one is. `part_pages`:
-    the most pages one Pagefind run indexes (see the module's docstring)."""
+    the most pages one Pagefind run indexes (PART_PAGES; see the module's docstring)."""
     out = staging if staging is not None else site_dir / BUNDLE
     source = pages or site_dir
     started = time.perf_counter()
     for _ in range(ATTEMPTS):
         shutil.rmtree(out, ignore_errors=True)  # no stale chunks (`--dirty`, a retry)
-        read, parts = _index_parts(source, out, language, max(1, part_pages))
+        read, parts = _index_parts(source, out, language, max(1, part_pages or PART_PAGES))
         broken = incomplete(out)
         if broken is None:
             for name in UNUSED:
