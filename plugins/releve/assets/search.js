@@ -65,27 +65,33 @@
 
   /* A large runbook's index comes in parts (Pagefind indexes at most so many pages
      at a time): the first is the bundle, the others are listed in it and merged into
-     it here, so that one search, its filters and its ranking cover them all. */
-  function mergeParts(pagefind) {
-    var bundle = new URL("pagefind/", root);
+     it here, so that one search, its filters and its ranking cover them all. The list
+     is asked for while Pagefind's script loads; without it, the first part answers. */
+  function listParts(bundle) {
     return fetch(new URL("releve-parts.json", bundle).href, { cache: "no-cache" })
-      .then(function (response) { return response.ok ? response.json() : { parts: [] }; })
+      .then(function (response) { return response.ok ? response.json() : {}; })
       .then(function (listed) {
-        var parts = (listed && listed.parts) || [];
-        return Promise.all(parts.filter(function (part) {
-          return /^part-\d+\/$/.test(part);
-        }).map(function (part) {
-          return pagefind.mergeIndex(new URL(part, bundle).pathname, searchOptions());
-        }));
-      });
+        var parts = (listed && Array.isArray(listed.parts)) ? listed.parts : [];
+        return parts.filter(function (part) { return /^part-\d+\/$/.test(part); });
+      })
+      .catch(function () { return []; });
+  }
+
+  function mergeParts(pagefind, bundle, parts) {
+    return Promise.all(parts.map(function (part) {
+      return pagefind.mergeIndex(new URL(part, bundle).pathname, searchOptions());
+    }));
   }
 
   function load() {
     if (!state.loading) {
-      state.loading = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+      var bundle = new URL("pagefind/", root);
+      var parts = listParts(bundle);
+      state.loading = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
         return Promise.resolve(pagefind.options(searchOptions()))
           .then(function () { return pagefind.init(); })
-          .then(function () { return mergeParts(pagefind); })
+          .then(function () { return parts; })
+          .then(function (listed) { return mergeParts(pagefind, bundle, listed); })
           .then(function () { return setupFilters(pagefind); })
           .then(function () { return pagefind; });
       });
