@@ -76,3 +76,27 @@ def test_the_runbook_own_dot_files_are_not_links(rb):
 def test_hidden_part():
     assert hidden_part(".git/config") and hidden_part("docs/.env") and hidden_part(".env")
     assert not hidden_part("docs/notes.md") and not hidden_part("../docs/x")
+
+
+def test_the_pages_listed_are_what_rglob_finds(tmp_path):
+    """The loader lists pages from each folder's listing, without looking files up one by
+    one: the same pages as `rglob("*.md")` (files and links; hidden folders, folders named
+    like pages, folder links, broken links and a FIFO included in the tree)."""
+    import os
+
+    from releve.model.loader import _pages_under
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    for folder in ("a-b", ".hidden", "folder.md"):
+        (tmp_path / folder).mkdir()
+    for name in ("x.md", "a/y.md", "a/b/z.md", "a-b/w.md", ".hidden/h.md", ".md", "a/n.txt",
+                 "a/UP.MD"):  # fmt: skip
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    os.symlink(tmp_path / "a", tmp_path / "into-a")
+    os.symlink(tmp_path / "a", tmp_path / "into-a.md")
+    os.symlink(tmp_path / "nowhere", tmp_path / "broken.md")
+    os.symlink(tmp_path / "x.md", tmp_path / "same.md")
+    os.mkfifo(tmp_path / "pipe.md")
+    expected = sorted(p for p in tmp_path.rglob("*.md") if p.is_file() or p.is_symlink())
+    assert sorted(_pages_under(tmp_path)) == expected
+    assert len(expected) == 9

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,13 +25,35 @@ def _markdown_files(root: Path, folder: Path, findings: list[Finding]) -> list[P
     if not folder.is_dir():
         return []
     out = []
-    for path in sorted(p for p in folder.rglob("*.md") if p.is_file() or p.is_symlink()):
-        name = rel(root, path)
-        if has_control(name):
+    for path in sorted(_pages_under(folder)):
+        if has_control(str(path)) and has_control(name := rel(root, path)):
             findings.append(Finding("RB008", printable(name), 1, 1, "source.bad_name"))
             continue
         out.append(path)
     return out
+
+
+def _pages_under(folder: Path) -> list[Path]:
+    """What `folder.rglob("*.md")` gives that is a file or a link (to a file, a folder, or
+    nowhere), from each folder's listing: real folders are walked into, folder links are
+    not (as `rglob` does), and no file is looked up on its own (2,000 lookups are a tenth
+    of a cold `releve lint` on 2,000 procedures)."""
+    found: list[Path] = []
+    todo = [str(folder)]
+    while todo:
+        try:
+            with os.scandir(todo.pop()) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            todo.append(entry.path)
+                        elif entry.name.endswith(".md") and (entry.is_symlink() or entry.is_file()):
+                            found.append(Path(entry.path))
+                    except OSError:
+                        continue
+        except OSError:  # unreadable: as rglob, nothing from it
+            continue
+    return found
 
 
 def _drills_from_records(procedures: list[Procedure], records: list[Record]) -> None:
