@@ -38,6 +38,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...core.atomic import write_atomic
 from .copies import scratch_folder
 from .marks import EXCLUDE_SELECTORS
 
@@ -148,7 +149,7 @@ def _place(src: Path, dest: Path) -> None:
 
 
 def _write_parts(out: Path, names: list[str]) -> None:
-    (out / PARTS).write_text(json.dumps({"parts": [f"{n}/" for n in names]}), encoding="utf-8")
+    write_atomic(out / PARTS, json.dumps({"parts": [f"{n}/" for n in names]}))
 
 
 def parts_of(out: Path) -> list[str] | None:
