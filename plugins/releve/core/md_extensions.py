@@ -19,9 +19,13 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 from ..i18n import catalogue, language_of
-
-LIST_EXTENSION = "mdx_truly_sane_lists"
-LIST_DEFAULTS = {"nested_indent": 2}
+from .md_options import (  # noqa: F401  (the site and the binders read them from here)
+    LIST_DEFAULTS,
+    LIST_EXTENSION,
+    extension_map,
+    list_extensions,
+    nested_indent,
+)
 
 
 class _TitleProcessor(Treeprocessor):
@@ -68,31 +72,3 @@ class AdmonitionTitles(Extension):
         lang = str(self.getConfig("lang"))
         # After the block parsers made the titles; before inline processing is fine too.
         md.treeprocessors.register(_TitleProcessor(md, lang), "releve_admonition_titles", 1)
-
-
-def list_extensions(markdown_extensions: dict[str, Any] | None) -> tuple[list[str], dict]:
-    """The list extension when the runbook's mkdocs.yml enables it, with its options."""
-    configured = markdown_extensions or {}
-    if LIST_EXTENSION not in configured:
-        return [], {}
-    options = configured.get(LIST_EXTENSION)
-    options = {**LIST_DEFAULTS, **(options if isinstance(options, dict) else {})}
-    return [LIST_EXTENSION], {LIST_EXTENSION: options}
-
-
-def nested_indent(markdown_extensions: dict[str, Any] | None) -> int:
-    """Spaces a nested list needs with the runbook's list extension (Python-Markdown: 4)."""
-    names, configs = list_extensions(markdown_extensions)
-    return int(configs[LIST_EXTENSION]["nested_indent"]) if names else 4
-
-
-def extension_map(extensions: Any, configs: Any = None) -> dict[str, Any]:
-    """mkdocs.yml `markdown_extensions` (names, or one-key mappings) as name -> options."""
-    out: dict[str, Any] = {}
-    for item in extensions or []:
-        if isinstance(item, str):
-            out[item] = (configs or {}).get(item, {})
-        elif isinstance(item, dict):
-            for name, options in item.items():
-                out[str(name)] = options if isinstance(options, dict) else {}
-    return out

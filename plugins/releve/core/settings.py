@@ -17,7 +17,7 @@ from ruamel.yaml.constructor import SafeConstructor
 
 from ..i18n import language_of
 from .days import DAY_LIMITS
-from .md_extensions import extension_map
+from .md_options import extension_map
 
 
 @dataclass

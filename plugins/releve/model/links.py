@@ -211,13 +211,26 @@ def page_links(
     return out
 
 
+def body_links(runbook: Runbook) -> dict[str, list[BodyLink]]:
+    """`page_links` of each procedure and client, by page path, resolved against the files
+    once per run (each folder's real path looked up once) and kept with the runbook:
+    RB025, the files the site publishes beside the pages and RB009's scan of them read the
+    same answers rather than each looking every link up again."""
+    if runbook.resolved_links is None:
+        real_root, folders = os.path.realpath(runbook.root), {}
+        pages = [*runbook.procedures, *runbook.clients.values()]
+        runbook.resolved_links = {
+            page.path: page_links(runbook.root, page, real_root, folders) for page in pages
+        }
+    return runbook.resolved_links
+
+
 def attachments(runbook: Runbook) -> dict[str, Path]:
     """Runbook path -> file, of every file a procedure or client body links to (images,
     PDFs...) that the site publishes as it is: inside the runbook, not a Markdown page."""
     out: dict[str, Path] = {}
-    real_root, folders = os.path.realpath(runbook.root), {}
-    for page in [*runbook.procedures, *runbook.clients.values()]:
-        for link in page_links(runbook.root, page, real_root, folders):
+    for links in body_links(runbook).values():
+        for link in links:
             if link.status == OK and not link.page:
                 out.setdefault(link.path, runbook.root / link.path)
     return dict(sorted(out.items()))

@@ -293,6 +293,8 @@ class Runbook:
     findings: list[Finding] = field(default_factory=list)
     config: object | None = None  # the Settings used to load it
     vault: VaultMeta = field(default_factory=VaultMeta)  # clear metadata only, never a value
+    # Local links of the bodies, resolved once per run (`model.links.body_links`).
+    resolved_links: dict | None = field(default=None, repr=False, compare=False)
 
     def holders(self, audience: str) -> list[str]:
         """Who can open an audience's credentials: the vault's one rule (`vault_meta`)."""

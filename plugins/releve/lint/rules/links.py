@@ -9,14 +9,13 @@ generated pages are MkDocs' to check, in the site's own layout.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import date
 
 from ...core.findings import Finding
 from ...core.settings import Settings
 from ...model import Pos, Runbook
-from ...model.links import HIDDEN, MISSING, OK, OUTSIDE, page_links
+from ...model.links import HIDDEN, MISSING, OK, OUTSIDE, body_links
 from .content import finding
 
 MESSAGES = {MISSING: "lint.missing_file", OUTSIDE: "lint.link_outside", HIDDEN: "lint.link_hidden"}
@@ -24,9 +23,8 @@ MESSAGES = {MISSING: "lint.missing_file", OUTSIDE: "lint.link_outside", HIDDEN: 
 
 def rb025_missing_file(runbook: Runbook, today: date, settings: Settings) -> Iterator[Finding]:
     folders = tuple(f"{d.strip('/')}/" for d in (settings.procedures_dir, settings.clients_dir))
-    real_root, real_folders = os.path.realpath(runbook.root), {}
     for page in [*runbook.procedures, *runbook.clients.values()]:
-        for link in page_links(runbook.root, page, real_root, real_folders):
+        for link in body_links(runbook).get(page.path, []):
             if link.status == OK:
                 continue
             if link.page and link.status == MISSING and not link.path.startswith(folders):

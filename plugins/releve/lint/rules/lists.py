@@ -24,16 +24,18 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
 from datetime import date
-
-from markdown import Markdown
-from markdown.treeprocessors import Treeprocessor
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from ...core.findings import Finding
-from ...core.md_extensions import list_extensions, nested_indent
+from ...core.md_options import list_extensions, nested_indent
 from ...core.settings import Settings
 from ...model import Pos, Runbook
 from ...model.source_cache import remembered
 from .content import _described, finding
+
+if TYPE_CHECKING:
+    from markdown import Markdown
 
 MARKER = r"(?:\d{1,9}[.)]|[-*+])[ \t]+\S"
 # A line that starts like a list item (in a block quote too), under a line that is not
@@ -77,30 +79,40 @@ EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "pymdownx.super
 SKIP = {"pre", "code", "script", "style"}
 
 
-class _Collect(Treeprocessor):
-    """Before inline processing: record block text holding a glued list line."""
+@cache
+def _collector() -> type:
+    """The tree processor that records glued lines, made on the first page rendered: most
+    lint runs render none, and need not import Python-Markdown."""
+    from markdown.treeprocessors import Treeprocessor
 
-    def __init__(self, md: Markdown) -> None:
-        super().__init__(md)
-        self.glued: list[str] = []
+    class Collect(Treeprocessor):
+        """Before inline processing: record block text holding a glued list line."""
 
-    def run(self, root: etree.Element) -> None:
-        def visit(el: etree.Element) -> None:
-            if el.tag in SKIP:
-                return
-            for text in (el.text, *(child.tail for child in el)):
-                if text:
-                    self.glued += [m.group(1).strip() for m in GLUED.finditer(text)]
-            for child in el:
-                visit(child)
+        def __init__(self, md: Markdown) -> None:
+            super().__init__(md)
+            self.glued: list[str] = []
 
-        visit(root)
+        def run(self, root: etree.Element) -> None:
+            def visit(el: etree.Element) -> None:
+                if el.tag in SKIP:
+                    return
+                for text in (el.text, *(child.tail for child in el)):
+                    if text:
+                        self.glued += [m.group(1).strip() for m in GLUED.finditer(text)]
+                for child in el:
+                    visit(child)
+
+            visit(root)
+
+    return Collect
 
 
-def _renderer(settings: Settings) -> tuple[Markdown, _Collect]:
+def _renderer(settings: Settings) -> tuple[Markdown, Any]:
+    from markdown import Markdown
+
     names, configs = list_extensions(settings.markdown_extensions)
     md = Markdown(extensions=[*EXTENSIONS, *names], extension_configs=configs)
-    collect = _Collect(md)
+    collect = _collector()(md)
     md.treeprocessors.register(collect, "releve_glued_lists", 25)  # before "inline" (20)
     return md, collect
 
@@ -162,7 +174,7 @@ def could_glue(body: str) -> bool:
     return False
 
 
-def glued_lines(body: str, md: Markdown, collect: _Collect) -> list[str]:
+def glued_lines(body: str, md: Markdown, collect: Any) -> list[str]:
     """Lines of `body` that look like list items but do not render as ones (rendered)."""
     collect.glued = []
     md.reset().convert(body)
@@ -182,7 +194,7 @@ def _line_numbers(body: str, glued: list[str]) -> list[int]:
     return out
 
 
-_RENDERERS: dict[str, tuple[Markdown, _Collect]] = {}
+_RENDERERS: dict[str, tuple[Markdown, Any]] = {}
 
 
 def _fact_key(settings: Settings) -> str:
