@@ -19,13 +19,6 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 from ..i18n import catalogue, language_of
-from .md_options import (  # noqa: F401  (the site and the binders read them from here)
-    LIST_DEFAULTS,
-    LIST_EXTENSION,
-    extension_map,
-    list_extensions,
-    nested_indent,
-)
 
 
 class _TitleProcessor(Treeprocessor):

@@ -42,7 +42,8 @@ from ..core.days import BadDate, today
 from ..core.files import RunbookFiles, outside_options
 from ..core.findings import ERROR, Finding
 from ..core.forked import Forked
-from ..core.md_extensions import AdmonitionTitles, extension_map
+from ..core.md_extensions import AdmonitionTitles
+from ..core.md_options import extension_map
 from ..core.settings import Settings
 from ..coverage.compute import Coverage
 from ..i18n import Translator, language_of

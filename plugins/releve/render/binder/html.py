@@ -19,7 +19,8 @@ import markdown
 from markdown.extensions.toc import slugify
 from markupsafe import Markup
 
-from ...core.md_extensions import AdmonitionTitles, list_extensions
+from ...core.md_extensions import AdmonitionTitles
+from ...core.md_options import list_extensions
 from ...core.settings import Settings
 from ...i18n import Translator
 from ...i18n.formats import format_day

@@ -24,6 +24,7 @@ from markupsafe import escape
 from ...core.order import sort_text
 
 PROCEDURE, CLIENT, PERSON, SERVICE, PAGE = "procedure", "client", "person", "service", "page"
+BODY_MARK = "data-pagefind-body"  # Pagefind indexes only what carries it
 KINDS = (PROCEDURE, CLIENT, PERSON, SERVICE, PAGE)
 # The filter an entity page belongs to: filtering on "Élodie" lists her own page too.
 OWN_FILTER = {PERSON: "person", CLIENT: "client", SERVICE: "service"}
@@ -85,7 +86,7 @@ def mark_page(html: str, page: SearchPage) -> str:
         return html
     order = f"{LIST_ORDER.get(page.kind, 3)} {sort_text(page.name)}"  # core.order's order
     tag = match.group(0)[:-1] + (
-        f' data-pagefind-body data-pagefind-meta="kind:{page.kind}"'
+        f' {BODY_MARK} data-pagefind-meta="kind:{page.kind}"'
         f' data-pagefind-sort="order:{escape(order)}">'
     )
     rest = html[match.end() :]
@@ -105,7 +106,7 @@ def mark_page(html: str, page: SearchPage) -> str:
 
 
 _HTML = re.compile(r"<html\b[^>]*>")
-_MARKED = re.compile(r"<article\b[^>]*\bdata-pagefind-body\b[^>]*>")
+_MARKED = re.compile(rf"<article\b[^>]*\b{BODY_MARK}\b[^>]*>")
 _ARTICLE_TAG = re.compile(r"<(/?)article\b[^>]*>")
 
 

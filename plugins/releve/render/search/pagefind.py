@@ -40,14 +40,13 @@ from pathlib import Path
 
 from ...core.atomic import write_atomic
 from .copies import scratch_folder
-from .marks import EXCLUDE_SELECTORS
+from .marks import BODY_MARK, EXCLUDE_SELECTORS
 
 BUNDLE = "pagefind"  # folder of the index and its scripts, relative to the site
 TIMEOUT = 600  # seconds; 2,000 procedures take about 2 s: past this Pagefind has hung
 ATTEMPTS = 3
 PART_PAGES = 600  # pages per Pagefind run: under 100 MB for Pagefind (80 MB at 532)
 PARTS = "releve-parts.json"  # in the bundle: the folders of the other parts, for the browser
-MARK = "data-pagefind-body"  # in every page Pagefind is to index (`marks.mark_page`)
 # Pagefind's ready-made interfaces: Relève's own script drives pagefind.js instead.
 UNUSED = tuple(f"pagefind-{ui}.{ext}" for ui in ("ui", "modular-ui", "component-ui")
                for ext in ("js", "css"))  # fmt: skip
@@ -133,7 +132,7 @@ def _deal(source: Path, part_pages: int) -> list[list[Path]]:
     if len(files) <= part_pages:
         return [files]
     # A part of unmarked pages only would have Pagefind index their whole bodies.
-    marked = [rel for rel in files if MARK in (source / rel).read_text("utf-8", "replace")]
+    marked = [rel for rel in files if BODY_MARK in (source / rel).read_text("utf-8", "replace")]
     count = -(-len(marked) // part_pages)
     return [marked[start::count] for start in range(count)] if count > 1 else [files]
 
